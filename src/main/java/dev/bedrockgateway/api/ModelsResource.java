@@ -1,0 +1,84 @@
+package dev.bedrockgateway.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.bedrockgateway.catalog.Catalog;
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.catalog.ModelCatalog;
+import dev.bedrockgateway.openai.Model;
+
+/**
+ * {@code GET /v1/models} and {@code GET /v1/models/{id}} (with and without {@code /v1}): the catalog's
+ * client-facing names in OpenAI's list shape; Open WebUI's "verify connection" calls this.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+
+    /** Model providers on Bedrock, read from the model id only when it is one of these. */
+    private static final Set<String> PROVIDERS = Set.of("anthropic", "meta", "mistral", "amazon", "cohere", "ai21",
+            "deepseek", "openai", "qwen", "writer", "stability", "twelvelabs", "luma", "google", "nvidia", "minimax",
+            "moonshot");
+    private static final Set<String> PROFILE_PREFIXES = Set.of("us", "eu", "apac", "global", "us-gov", "jp", "au",
+            "ca");
+
+    private final ModelCatalog catalog;
+
+    public ModelsResource(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @GET
+    @Path("v1/models")
+    public byte[] list() {
+        Catalog current = catalog.current();
+        List<Model> models = new ArrayList<>(current.groups().size());
+        current.groups().forEach((name, deployments) -> models.add(model(name, deployments, current.loadedAt())));
+        return OpenAiJson.write(new Model.ListResponse("list", models));
+    }
+
+    @GET
+    @Path("models")
+    public byte[] listWithoutPrefix() {
+        return list();
+    }
+
+    @GET
+    @Path("v1/models/{id: .+}")
+    public byte[] get(@PathParam("id") String id) {
+        return OpenAiJson.write(model(id, catalog.resolve(id), catalog.current().loadedAt()));
+    }
+
+    @GET
+    @Path("models/{id: .+}")
+    public byte[] getWithoutPrefix(@PathParam("id") String id) {
+        return get(id);
+    }
+
+    private static Model model(String name, List<Deployment> deployments, long created) {
+        return new Model(name, Model.OBJECT, created, ownedBy(deployments.get(0).modelId()));
+    }
+
+    /**
+     * The model's provider when the id plainly names one ({@code anthropic.claude...},
+     * {@code us.anthropic.claude...}); otherwise, e.g. for inference profile ARNs, simply Bedrock.
+     */
+    static String ownedBy(String modelId) {
+        String[] parts = modelId.split("\\.");
+        if (parts.length > 1 && PROVIDERS.contains(parts[0])) {
+            return parts[0];
+        }
+        if (parts.length > 2 && PROFILE_PREFIXES.contains(parts[0]) && PROVIDERS.contains(parts[1])) {
+            return parts[1];
+        }
+        return "amazon-bedrock";
+    }
+}

@@ -1,0 +1,140 @@
+package dev.bedrockgateway.bedrock;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import dev.bedrockgateway.config.GatewayConfig;
+import io.quarkus.runtime.Startup;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
+
+/**
+ * The Bedrock runtime clients: one {@link BedrockRuntimeAsyncClient} per region (catalog entries may name
+ * different regions), all sharing one Netty HTTP client and one credentials provider. Credentials come only from
+ * the AWS default provider chain (environment, IRSA web identity, container and instance roles), or from the
+ * dev-mode simulator when it serves the requests.
+ */
+@Startup
+@ApplicationScoped
+public class BedrockClients {
+
+    private static final Logger LOG = Logger.getLogger(BedrockClients.class);
+
+    private final GatewayConfig.Bedrock config;
+    private final GatewayConfig.Simulator simulatorConfig;
+    private final Instance<LocalBedrock> local;
+    private final Map<String, BedrockRuntimeAsyncClient> clients = new ConcurrentHashMap<>();
+
+    private SdkAsyncHttpClient http;
+    private AwsCredentialsProvider credentials;
+    private Optional<URI> endpoint;
+
+    public BedrockClients(GatewayConfig config, Instance<LocalBedrock> local) {
+        this.config = config.bedrock();
+        this.simulatorConfig = config.simulator();
+        this.local = local;
+    }
+
+    @PostConstruct
+    void init() {
+        http = NettyNioAsyncHttpClient.builder()
+                .protocol(config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1 ? Protocol.HTTP1_1 : Protocol.HTTP2)
+                .maxConcurrency(config.maxConcurrency())
+                .connectionTimeout(config.connectTimeout())
+                // A non-streaming completion can take minutes before its first byte; the API call timeout bounds it.
+                .readTimeout(config.apiCallTimeout())
+                .build();
+        if (config.endpointOverride().isPresent()) {
+            endpoint = config.endpointOverride();
+            credentials = DefaultCredentialsProvider.builder().build();
+            LOG.infof("Bedrock endpoint override: %s", endpoint.get());
+        } else if (useSimulator()) {
+            LocalBedrock simulator = local.get();
+            endpoint = Optional.of(simulator.endpoint());
+            credentials = simulator.credentials();
+            LOG.warnf("No AWS credentials and no endpoint override: requests are answered by the built-in Bedrock"
+                    + " simulator at %s (dev mode only)", endpoint.get());
+        } else {
+            endpoint = Optional.empty();
+            credentials = DefaultCredentialsProvider.builder().build();
+        }
+    }
+
+    /** The simulator exists only in dev and test builds; there it serves when asked or when AWS is not set up. */
+    private boolean useSimulator() {
+        if (!local.isResolvable()) {
+            return false;
+        }
+        return switch (simulatorConfig.enabled()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> !awsCredentialsConfigured();
+        };
+    }
+
+    /** Sources a developer machine has; instance and container metadata are not probed (slow off AWS). */
+    private static boolean awsCredentialsConfigured() {
+        try (AwsCredentialsProviderChain chain = AwsCredentialsProviderChain.builder()
+                .credentialsProviders(EnvironmentVariableCredentialsProvider.create(),
+                        SystemPropertyCredentialsProvider.create(), ProfileCredentialsProvider.create(),
+                        WebIdentityTokenFileCredentialsProvider.create())
+                .build()) {
+            chain.resolveCredentials();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public BedrockRuntimeAsyncClient forRegion(String region) {
+        return clients.computeIfAbsent(region, this::create);
+    }
+
+    /** The credentials every client signs with (for readiness checks). */
+    public AwsCredentialsProvider credentials() {
+        return credentials;
+    }
+
+    private BedrockRuntimeAsyncClient create(String region) {
+        BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
+                .httpClient(http)
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(o -> o
+                        .apiCallTimeout(config.apiCallTimeout())
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(config.maxAttempts()).build()));
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    @PreDestroy
+    void close() {
+        clients.values().forEach(BedrockRuntimeAsyncClient::close);
+        clients.clear();
+        if (http != null) {
+            http.close();
+        }
+    }
+}

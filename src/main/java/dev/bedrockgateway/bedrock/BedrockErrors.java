@@ -1,0 +1,135 @@
+package dev.bedrockgateway.bedrock;
+
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import dev.bedrockgateway.error.ErrorTypes;
+import dev.bedrockgateway.error.OpenAiException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
+import software.amazon.awssdk.services.bedrockruntime.model.InternalServerException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelNotReadyException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelTimeoutException;
+import software.amazon.awssdk.services.bedrockruntime.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceQuotaExceededException;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
+import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
+
+/**
+ * The one table from Bedrock failures to what the client sees. Bedrock's errors are listed at
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors.
+ *
+ * <pre>
+ * Bedrock / SDK failure            HTTP  error.type             error.code            retryable upstream
+ * ValidationException              400   invalid_request_error  invalid_request       no
+ * AccessDeniedException            403   permission_error       access_denied         no
+ * ResourceNotFoundException        404   invalid_request_error  model_not_found       no
+ * ThrottlingException              429   rate_limit_error       rate_limit_exceeded   yes (Retry-After)
+ * ServiceQuotaExceededException    429   rate_limit_error       quota_exceeded        no  (Retry-After)
+ * ModelNotReadyException           503   server_error           model_not_ready       yes (Retry-After)
+ * ServiceUnavailableException      503   server_error           service_unavailable   yes (Retry-After)
+ * ModelTimeoutException            504   server_error           timeout               yes
+ * SDK call/attempt timeout         504   server_error           timeout               yes
+ * InternalServerException          502   server_error           upstream_error        yes
+ * ModelErrorException              502   server_error           upstream_error        no
+ * other AWS service error          502   server_error           upstream_error        no
+ * connection / credentials failure 502   server_error           upstream_unreachable  yes
+ * </pre>
+ *
+ * Only the messages of the modelled exceptions above are passed on: other AWS errors (e.g. a signature mismatch,
+ * whose message quotes the canonical request) are summarised by error code, so no signing detail reaches a client.
+ */
+public final class BedrockErrors {
+
+    /** Bedrock gives no back-off hint; one second is what its throttling usually needs. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private BedrockErrors() {
+    }
+
+    public static OpenAiException toOpenAi(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof OpenAiException e) {
+            return e;
+        }
+        if (t instanceof ValidationException e) {
+            return error(400, ErrorTypes.INVALID_REQUEST, "invalid_request", "Bedrock rejected the request: "
+                    + message(e), null, e);
+        }
+        if (t instanceof AccessDeniedException e) {
+            return error(403, ErrorTypes.PERMISSION, "access_denied", "Bedrock denied access: " + message(e),
+                    null, e);
+        }
+        if (t instanceof ResourceNotFoundException e) {
+            return error(404, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_MODEL_NOT_FOUND,
+                    "Bedrock could not find the model: " + message(e), null, e);
+        }
+        if (t instanceof ThrottlingException e) {
+            return error(429, ErrorTypes.RATE_LIMIT, ErrorTypes.CODE_RATE_LIMIT,
+                    "Bedrock is throttling requests for this model: " + message(e), RETRY_AFTER_SECONDS, e);
+        }
+        if (t instanceof ServiceQuotaExceededException e) {
+            return error(429, ErrorTypes.RATE_LIMIT, "quota_exceeded",
+                    "Bedrock service quota exceeded: " + message(e), RETRY_AFTER_SECONDS, e);
+        }
+        if (t instanceof ModelNotReadyException e) {
+            return error(503, ErrorTypes.SERVER, "model_not_ready", "The Bedrock model is not ready: " + message(e),
+                    RETRY_AFTER_SECONDS, e);
+        }
+        if (t instanceof ServiceUnavailableException e) {
+            return error(503, ErrorTypes.SERVER, "service_unavailable", "Bedrock is unavailable: " + message(e),
+                    RETRY_AFTER_SECONDS, e);
+        }
+        if (t instanceof ModelTimeoutException e) {
+            return error(504, ErrorTypes.SERVER, "timeout", "The Bedrock model timed out: " + message(e), null, e);
+        }
+        if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+            return error(504, ErrorTypes.SERVER, "timeout", "The call to Bedrock timed out.", null, t);
+        }
+        if (t instanceof InternalServerException || t instanceof ModelErrorException) {
+            return error(502, ErrorTypes.SERVER, "upstream_error", "Bedrock failed: " + message((AwsServiceException) t),
+                    null, t);
+        }
+        if (t instanceof AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            return error(502, ErrorTypes.SERVER, "upstream_error",
+                    "Bedrock failed (" + (code == null ? "unknown error" : code) + ", HTTP " + e.statusCode() + ").",
+                    null, e);
+        }
+        if (t instanceof SdkClientException) {
+            return error(502, ErrorTypes.SERVER, "upstream_unreachable",
+                    "The gateway could not complete the call to Bedrock (connection or credentials failure).",
+                    null, t);
+        }
+        return error(500, ErrorTypes.SERVER, "internal_error", "The gateway failed unexpectedly.", null, t);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /** The service's own message, without the SDK's suffix of service name, status and request id. */
+    private static String message(AwsServiceException e) {
+        if (e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null) {
+            return e.awsErrorDetails().errorMessage();
+        }
+        return "(no message)";
+    }
+
+    private static OpenAiException error(int status, String type, String code, String message, String retryAfter,
+            Throwable cause) {
+        Map<String, String> headers = retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter);
+        return new OpenAiException(status, type, code, null, message, headers, cause);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.bedrockgateway.catalog;
+
+import java.util.OptionalInt;
+
+/**
+ * One catalog entry: where requests for {@code modelName} go.
+ *
+ * @param modelName the name clients send ({@code model_list[].model_name})
+ * @param modelId the Bedrock model id, cross-region inference profile id or inference profile ARN, as Bedrock
+ *        takes it in {@code /model/{modelId}/...} (not yet URL-encoded)
+ * @param region the AWS region whose Bedrock runtime serves it
+ * @param mode chat, completion or embedding
+ * @param maxTokens default {@code maxTokens} when the client sends none ({@code litellm_params.max_tokens})
+ * @param rpm requests per minute allowed ({@code litellm_params.rpm})
+ * @param tpm tokens per minute allowed ({@code litellm_params.tpm})
+ * @param entry position in {@code model_list}, for messages
+ */
+public record Deployment(String modelName, String modelId, String region, ModelMode mode, OptionalInt maxTokens,
+        OptionalInt rpm, OptionalInt tpm, int entry) {
+}

@@ -1,0 +1,87 @@
+package dev.bedrockgateway.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.error.ErrorTypes;
+import dev.bedrockgateway.error.OpenAiException;
+import io.quarkus.runtime.Startup;
+
+/**
+ * The catalog in force. Loaded at start-up, so a broken file stops the pod before it takes traffic.
+ */
+@Startup
+@ApplicationScoped
+public class ModelCatalog {
+
+    /** The catalog shipped inside the application, used when {@code gateway.config-file} is not set. */
+    public static final String BUNDLED = "catalog/default-catalog.yaml";
+
+    private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
+
+    private final GatewayConfig config;
+    private volatile Catalog current;
+
+    public ModelCatalog(GatewayConfig config) {
+        this.config = config;
+    }
+
+    @PostConstruct
+    void load() {
+        Catalog loaded = read();
+        loaded.warnings().forEach(LOG::warn);
+        LOG.infof("Model catalog %s: %d model names, %d deployments", loaded.source(), loaded.groups().size(),
+                loaded.groups().values().stream().mapToInt(List::size).sum());
+        current = loaded;
+    }
+
+    private Catalog read() {
+        long now = Instant.now().getEpochSecond();
+        String region = config.bedrock().region();
+        if (config.configFile().isPresent()) {
+            Path path = Path.of(config.configFile().get());
+            String text;
+            try {
+                text = Files.readString(path, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new CatalogException(path + ": cannot read the catalog file: " + e, e);
+            }
+            return CatalogLoader.load(path.toString(), text, System::getenv, region, now);
+        }
+        try (InputStream in = ModelCatalog.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new CatalogException("classpath:" + BUNDLED + ": bundled catalog missing from the build");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return CatalogLoader.load("classpath:" + BUNDLED, text, System::getenv, region, now);
+        } catch (IOException e) {
+            throw new CatalogException("classpath:" + BUNDLED + ": cannot read the bundled catalog: " + e, e);
+        }
+    }
+
+    public Catalog current() {
+        return current;
+    }
+
+    /**
+     * The deployments serving {@code modelName}.
+     *
+     * @throws OpenAiException 404 {@code model_not_found}, worded as OpenAI words it
+     */
+    public List<Deployment> resolve(String modelName) {
+        return current.find(modelName).orElseThrow(() -> new OpenAiException(404, ErrorTypes.INVALID_REQUEST,
+                ErrorTypes.CODE_MODEL_NOT_FOUND, "model",
+                "The model '" + modelName + "' does not exist or you do not have access to it."));
+    }
+}

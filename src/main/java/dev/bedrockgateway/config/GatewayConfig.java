@@ -1,0 +1,114 @@
+package dev.bedrockgateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every setting of the gateway. Each property can also be given as an environment variable
+ * (e.g. {@code gateway.master-key} as {@code GATEWAY_MASTER_KEY}).
+ */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /**
+     * Path of the model catalog, a LiteLLM proxy config YAML ({@code model_list}, {@code litellm_settings},
+     * {@code general_settings}). When absent, the catalog bundled in the application is used.
+     */
+    Optional<String> configFile();
+
+    /**
+     * Keys clients must send as {@code Authorization: Bearer <key>}; several may be given comma-separated.
+     * Overrides {@code general_settings.master_key} of the catalog.
+     */
+    Optional<List<String>> masterKey();
+
+    Auth auth();
+
+    Bedrock bedrock();
+
+    Limits limits();
+
+    Simulator simulator();
+
+    interface Auth {
+        /**
+         * Whether the gateway may run without any key. When false (the production default) and no key is
+         * configured, start-up fails rather than serving an open gateway. Dev and test profiles allow it.
+         */
+        @WithDefault("false")
+        boolean allowAnonymous();
+    }
+
+    interface Bedrock {
+        /** Bedrock runtime URL to use instead of the regional AWS endpoint (tests, VPC endpoints, simulators). */
+        Optional<URI> endpointOverride();
+
+        /** HTTP protocol of the async client: {@code HTTP2} (Bedrock's default) or {@code HTTP1_1}. */
+        @WithDefault("HTTP2")
+        HttpProtocol protocol();
+
+        /** Region for catalog entries without {@code aws_region_name}: {@code AWS_REGION}, else us-east-1. */
+        @WithDefault("${AWS_REGION:us-east-1}")
+        String region();
+
+        /**
+         * Attempts the AWS SDK makes per Bedrock call (1 = no SDK retries). The SDK's standard retry mode
+         * retries throttling, 5xx and connection errors with backoff and jitter.
+         */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Upper bound for one Bedrock call including SDK retries. */
+        @WithDefault("5M")
+        Duration apiCallTimeout();
+
+        /** Connection timeout to the Bedrock endpoint. */
+        @WithDefault("5S")
+        Duration connectTimeout();
+
+        /** Maximum open connections (HTTP/1.1) or streams (HTTP/2) per region client. */
+        @WithDefault("256")
+        int maxConcurrency();
+    }
+
+    enum HttpProtocol {
+        HTTP2,
+        HTTP1_1
+    }
+
+    interface Limits {
+        /** Largest accepted request body in bytes; larger bodies are answered 413. */
+        @WithDefault("16777216")
+        long maxRequestBytes();
+
+        /**
+         * Largest accepted request header block in bytes; larger ones are answered 431. Keep it below
+         * {@code quarkus.http.limits.max-header-size} (64K), above which the HTTP layer answers without a body.
+         */
+        @WithDefault("32768")
+        int maxHeaderBytes();
+    }
+
+    interface Simulator {
+        /**
+         * Dev mode only (the simulator is not part of production builds): {@code auto} serves requests from the
+         * built-in Bedrock simulator when no endpoint override is set and no AWS credentials are found;
+         * {@code true} always uses it; {@code false} never does.
+         */
+        @WithDefault("auto")
+        String enabled();
+
+        /** Port the simulator listens on (127.0.0.1); 0 picks a free one. */
+        @WithDefault("0")
+        int port();
+
+        /** Delay before the simulator answers, to feel latency in dev mode. */
+        @WithDefault("0S")
+        Duration latency();
+    }
+}

@@ -1,0 +1,210 @@
+package dev.bedrockgateway.dev;
+
+import static dev.bedrockgateway.dev.BedrockSimulator.JSON;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.bedrockgateway.dev.BedrockSimulator.AwsError;
+
+/**
+ * The embedding models behind the simulator's InvokeModel route, with the native request and response bodies of
+ * Titan Text Embeddings (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html)
+ * and Cohere Embed v3/v4 (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed.html).
+ *
+ * <p>Vectors are pseudo-random but seeded from the text, so equal texts embed equally across calls and runs.
+ */
+final class SimulatedEmbeddings {
+
+    /** The response body and the input token count InvokeModel reports in a header. */
+    record Result(ObjectNode body, int inputTokens) {
+    }
+
+    /** Geography prefixes of cross-region inference profile ids, e.g. {@code us.amazon.titan-embed-text-v2:0}. */
+    private static final List<String> CROSS_REGION_PREFIXES =
+            List.of("us.", "us-gov.", "eu.", "apac.", "jp.", "au.", "ca.", "global.");
+    private static final Set<Integer> TITAN_V2_DIMENSIONS = Set.of(256, 512, 1024);
+    private static final Set<Integer> COHERE_V4_DIMENSIONS = Set.of(256, 512, 1024, 1536);
+    private static final Set<String> COHERE_INPUT_TYPES =
+            Set.of("search_document", "search_query", "classification", "clustering");
+    /** v3 documents NONE|START|END, v4 NONE|LEFT|RIGHT; accepting the union keeps the check simple. */
+    private static final Set<String> COHERE_TRUNCATE = Set.of("NONE", "START", "END", "LEFT", "RIGHT");
+    private static final int COHERE_MAX_TEXTS = 96;
+
+    private SimulatedEmbeddings() {
+    }
+
+    static Result invoke(String modelId, JsonNode body) {
+        String family = family(modelId);
+        if (family.startsWith("amazon.titan-embed-text-v2")) {
+            return titanV2(body);
+        }
+        if (family.startsWith("amazon.titan-embed-text-v1") || family.startsWith("amazon.titan-embed-g1-text")) {
+            return titanV1(body);
+        }
+        if (family.startsWith("cohere.embed-english-v3") || family.startsWith("cohere.embed-multilingual-v3")) {
+            return cohere(body, false);
+        }
+        if (family.startsWith("cohere.embed-v4")) {
+            return cohere(body, true);
+        }
+        throw AwsError.validation("The simulator serves InvokeModel only for Titan and Cohere embedding models, not "
+                + modelId + "; use Converse for chat models.");
+    }
+
+    /** The foundation-model id inside an ARN and/or a cross-region inference profile id. */
+    static String family(String modelId) {
+        String id = modelId.substring(modelId.lastIndexOf('/') + 1);
+        for (String prefix : CROSS_REGION_PREFIXES) {
+            if (id.startsWith(prefix)) {
+                return id.substring(prefix.length());
+            }
+        }
+        return id;
+    }
+
+    private static Result titanV2(JsonNode body) {
+        String text = inputText(body);
+        int dimensions = body.has("dimensions")
+                ? oneOf(body.get("dimensions"), TITAN_V2_DIMENSIONS, "dimensions")
+                : 1024;
+        for (JsonNode type : body.path("embeddingTypes")) {
+            requireFloat(type, "embeddingTypes");
+        }
+        ArrayNode embedding = vector(text, dimensions, body.path("normalize").asBoolean(true));
+        ObjectNode response = JSON.createObjectNode();
+        response.set("embedding", embedding);
+        response.put("inputTextTokenCount", SimulatedModel.words(text));
+        // Titan v2 always reports embeddingsByType, with "float" even when no embeddingTypes were requested.
+        response.putObject("embeddingsByType").set("float", embedding.deepCopy());
+        return new Result(response, SimulatedModel.words(text));
+    }
+
+    private static Result titanV1(JsonNode body) {
+        String text = inputText(body);
+        ObjectNode response = JSON.createObjectNode();
+        response.set("embedding", vector(text, 1536, false));
+        response.put("inputTextTokenCount", SimulatedModel.words(text));
+        return new Result(response, SimulatedModel.words(text));
+    }
+
+    /** v4 always answers by type (and has a configurable size); v3 only when {@code embedding_types} is given. */
+    private static Result cohere(JsonNode body, boolean v4) {
+        JsonNode texts = cohereTexts(body);
+        validateCohereOptions(body);
+        int dimensions = 1024;
+        if (v4) {
+            dimensions = body.has("output_dimension")
+                    ? oneOf(body.get("output_dimension"), COHERE_V4_DIMENSIONS, "output_dimension")
+                    : 1536;
+        }
+        ArrayNode vectors = JSON.createArrayNode();
+        int tokens = 0;
+        for (JsonNode text : texts) {
+            vectors.add(vector(text.asText(), dimensions, true));
+            tokens += SimulatedModel.words(text.asText());
+        }
+        boolean byType = v4 || body.has("embedding_types");
+        ObjectNode response = JSON.createObjectNode().put("id", UUID.randomUUID().toString());
+        if (byType) {
+            response.putObject("embeddings").set("float", vectors);
+        } else {
+            response.set("embeddings", vectors);
+        }
+        response.set("texts", texts.deepCopy());
+        response.put("response_type", byType ? "embeddings_by_type" : "embeddings_floats");
+        return new Result(response, tokens);
+    }
+
+    private static JsonNode cohereTexts(JsonNode body) {
+        JsonNode texts = body.path("texts");
+        if (!texts.isArray() || texts.isEmpty() || texts.size() > COHERE_MAX_TEXTS) {
+            throw malformed("#/texts: expected an array of 1 to " + COHERE_MAX_TEXTS + " strings");
+        }
+        for (JsonNode text : texts) {
+            if (!text.isTextual()) {
+                throw malformed("#/texts: expected type: String, found: " + text.getNodeType());
+            }
+            SimulatedModel.failIfTriggered(text.asText());
+        }
+        return texts;
+    }
+
+    private static void validateCohereOptions(JsonNode body) {
+        String inputType = body.path("input_type").asText("");
+        if (!COHERE_INPUT_TYPES.contains(inputType)) {
+            throw malformed("#/input_type: " + inputType + " is not a valid enum value");
+        }
+        JsonNode truncate = body.path("truncate");
+        if (!truncate.isMissingNode() && !COHERE_TRUNCATE.contains(truncate.asText())) {
+            throw malformed("#/truncate: " + truncate.asText() + " is not a valid enum value");
+        }
+        for (JsonNode type : body.path("embedding_types")) {
+            requireFloat(type, "embedding_types");
+        }
+    }
+
+    private static String inputText(JsonNode body) {
+        JsonNode text = body.path("inputText");
+        if (!text.isTextual() || text.asText().isEmpty()) {
+            throw malformed("#/inputText: expected a non-empty string");
+        }
+        SimulatedModel.failIfTriggered(text.asText());
+        return text.asText();
+    }
+
+    private static int oneOf(JsonNode value, Set<Integer> allowed, String field) {
+        if (!value.isInt() || !allowed.contains(value.intValue())) {
+            throw malformed("#/" + field + ": " + value + " is not a valid enum value");
+        }
+        return value.intValue();
+    }
+
+    /** Quantized (int8, binary, ...) embeddings are not simulated; saying so beats answering floats silently. */
+    private static void requireFloat(JsonNode type, String field) {
+        if (!"float".equals(type.asText())) {
+            throw malformed("#/" + field + ": the simulator only produces \"float\" embeddings, not " + type);
+        }
+    }
+
+    /** Bedrock's wording for schema violations in a model's native body. */
+    private static AwsError malformed(String detail) {
+        return AwsError.validation(
+                "Malformed input request: " + detail + ", please reformat your input and try again.");
+    }
+
+    private static ArrayNode vector(String text, int dimensions, boolean normalize) {
+        Random random = new Random(seed(text));
+        double[] values = new double[dimensions];
+        double squares = 0;
+        for (int i = 0; i < dimensions; i++) {
+            values[i] = random.nextGaussian();
+            squares += values[i] * values[i];
+        }
+        double scale = normalize ? 1 / Math.sqrt(squares) : 1;
+        ArrayNode vector = JSON.createArrayNode();
+        for (double value : values) {
+            vector.add((float) (value * scale));
+        }
+        return vector;
+    }
+
+    private static long seed(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
+        }
+    }
+}

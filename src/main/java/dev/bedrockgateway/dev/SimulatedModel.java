@@ -1,0 +1,550 @@
+package dev.bedrockgateway.dev;
+
+import static dev.bedrockgateway.dev.BedrockSimulator.JSON;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.bedrockgateway.dev.BedrockSimulator.AwsError;
+
+/**
+ * The deterministic chat model behind the simulator's Converse routes. It echoes the last user turn as {@code
+ * Simulated reply from <modelId>: <text>}, counts one token per whitespace-separated word, and honours {@code
+ * maxTokens}, {@code stopSequences} and tool configuration the way a real model would report them.
+ *
+ * <p>What the last user turn can trigger, so tests can steer the model:
+ * <ul>
+ * <li>toolResult blocks: the reply is {@code Simulated reply from <modelId>: tool said <result text>};</li>
+ * <li>a tool call when tools are configured and {@code toolChoice} is {@code any} or {@code tool}, or the text has
+ * the word {@code tool}; with the word {@code explain} too, a text block (the usual reply) precedes the call;</li>
+ * <li>{@code simulate:throttle} (429 ThrottlingException), {@code simulate:error} (500 InternalServerException),
+ * {@code simulate:denied} (403 AccessDeniedException), {@code simulate:unavailable} (503
+ * ServiceUnavailableException), answered before any stream frame.</li>
+ * </ul>
+ *
+ * <p>Request and response shapes: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
+ * and https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
+ */
+final class SimulatedModel {
+
+    /** A tool call the model makes; {@code input} is derived from the tool's JSON schema. */
+    record ToolCall(String id, String name, ObjectNode input) {
+    }
+
+    /** One content block of the reply: exactly one of {@code text} and {@code toolUse} is set. */
+    record Block(String text, ToolCall toolUse) {
+
+        static Block text(String text) {
+            return new Block(text, null);
+        }
+
+        static Block tool(ToolCall call) {
+            return new Block(null, call);
+        }
+
+        ObjectNode toJson() {
+            ObjectNode block = JSON.createObjectNode();
+            if (text != null) {
+                return block.put("text", text);
+            }
+            block.putObject("toolUse")
+                    .put("toolUseId", toolUse.id())
+                    .put("name", toolUse.name())
+                    .set("input", toolUse.input());
+            return block;
+        }
+    }
+
+    record Reply(List<Block> content, String stopReason, int inputTokens, int outputTokens) {
+    }
+
+    /** One ConverseStreamOutput event: {@code type} goes into the {@code :event-type} frame header. */
+    record StreamEvent(String type, ObjectNode payload) {
+    }
+
+    private record Trigger(String marker, Supplier<AwsError> error) {
+    }
+
+    /** Text generated under the request's limits; {@code stopReason} is null when the model finished on its own. */
+    private record Generated(List<String> pieces, String stopReason) {
+
+        String text() {
+            return String.join("", pieces);
+        }
+    }
+
+    /** A word with the whitespace before it: the unit of tokens, of {@code maxTokens} and of stream deltas. */
+    private static final Pattern PIECE = Pattern.compile("\\s*\\S+");
+    private static final Pattern TOOL_WORD = Pattern.compile("\\btool\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern EXPLAIN_WORD = Pattern.compile("\\bexplain\\b", Pattern.CASE_INSENSITIVE);
+    private static final int TOOL_INPUT_FRAGMENT_CHARS = 8;
+
+    /** Checked in order; the first marker found in the last user turn decides the error. */
+    private static final List<Trigger> TRIGGERS = List.of(
+            new Trigger("simulate:throttle", () -> new AwsError(429, "ThrottlingException",
+                    "Too many requests, please wait before trying again.")),
+            new Trigger("simulate:error", () -> new AwsError(500, "InternalServerException",
+                    "The server encountered an internal error while processing the request.")),
+            new Trigger("simulate:denied", () -> new AwsError(403, "AccessDeniedException",
+                    "You don't have access to the model with the specified model ID.")),
+            new Trigger("simulate:unavailable", () -> new AwsError(503, "ServiceUnavailableException",
+                    "The service isn't currently available. Try again later.")));
+
+    private SimulatedModel() {
+    }
+
+    /** Validates a Converse request like Bedrock does and produces the model's reply. */
+    static Reply respond(String modelId, JsonNode request) {
+        Validation.validate(request);
+        JsonNode lastUser = lastUserMessage(request.path("messages"));
+        String userText = joinedText(lastUser.path("content"));
+        failIfTriggered(userText);
+        int inputTokens = inputWords(request);
+        JsonNode inferenceConfig = request.path("inferenceConfig");
+        String prefix = "Simulated reply from " + modelId + ": ";
+
+        List<String> toolResults = toolResultTexts(lastUser.path("content"));
+        if (!toolResults.isEmpty()) {
+            return textReply(prefix + "tool said " + String.join(" ", toolResults), inferenceConfig, inputTokens);
+        }
+        JsonNode toolSpec = chosenTool(request.path("toolConfig"), userText);
+        if (toolSpec == null) {
+            return textReply(prefix + userText, inferenceConfig, inputTokens);
+        }
+        String lead = EXPLAIN_WORD.matcher(userText).find() ? prefix + userText : null;
+        return toolReply(lead, toolSpec, inferenceConfig, inputTokens);
+    }
+
+    /** Throws the AWS error a {@code simulate:*} marker in {@code text} asks for. */
+    static void failIfTriggered(String text) {
+        for (Trigger trigger : TRIGGERS) {
+            if (text.contains(trigger.marker())) {
+                throw trigger.error().get();
+            }
+        }
+    }
+
+    static int words(String text) {
+        return pieces(text).size();
+    }
+
+    static ObjectNode converseResponse(Reply reply, long latencyMs) {
+        ObjectNode response = JSON.createObjectNode();
+        ObjectNode message = response.putObject("output").putObject("message");
+        message.put("role", "assistant");
+        ArrayNode content = message.putArray("content");
+        reply.content().forEach(block -> content.add(block.toJson()));
+        response.put("stopReason", reply.stopReason());
+        response.set("usage", usage(reply));
+        response.putObject("metrics").put("latencyMs", latencyMs);
+        return response;
+    }
+
+    /**
+     * The ConverseStream event sequence for {@code reply}. Text blocks get no contentBlockStart (Bedrock sends one
+     * only for tool use); text is delivered a word per delta, tool input as fragments of its JSON string.
+     */
+    static List<StreamEvent> streamEvents(Reply reply, long latencyMs) {
+        List<StreamEvent> events = new ArrayList<>();
+        events.add(new StreamEvent("messageStart", JSON.createObjectNode().put("role", "assistant")));
+        for (int index = 0; index < reply.content().size(); index++) {
+            Block block = reply.content().get(index);
+            if (block.text() != null) {
+                textEvents(index, block.text(), events);
+            } else {
+                toolEvents(index, block.toolUse(), events);
+            }
+            events.add(new StreamEvent("contentBlockStop", indexed(index)));
+        }
+        events.add(new StreamEvent("messageStop", JSON.createObjectNode().put("stopReason", reply.stopReason())));
+        ObjectNode metadata = JSON.createObjectNode();
+        metadata.set("usage", usage(reply));
+        metadata.putObject("metrics").put("latencyMs", latencyMs);
+        events.add(new StreamEvent("metadata", metadata));
+        return events;
+    }
+
+    private static void textEvents(int index, String text, List<StreamEvent> events) {
+        for (String piece : pieces(text)) {
+            ObjectNode delta = indexed(index);
+            delta.putObject("delta").put("text", piece);
+            events.add(new StreamEvent("contentBlockDelta", delta));
+        }
+    }
+
+    private static void toolEvents(int index, ToolCall call, List<StreamEvent> events) {
+        ObjectNode start = indexed(index);
+        start.putObject("start").putObject("toolUse")
+                .put("toolUseId", call.id())
+                .put("name", call.name());
+        events.add(new StreamEvent("contentBlockStart", start));
+        for (String fragment : fragments(call.input().toString())) {
+            ObjectNode delta = indexed(index);
+            delta.putObject("delta").putObject("toolUse").put("input", fragment);
+            events.add(new StreamEvent("contentBlockDelta", delta));
+        }
+    }
+
+    /** Splits into at least two fragments, as Bedrock streams tool input as partial JSON; never inside a surrogate. */
+    static List<String> fragments(String json) {
+        int size = Math.max(1, Math.min(TOOL_INPUT_FRAGMENT_CHARS, json.length() / 2));
+        List<String> fragments = new ArrayList<>();
+        int from = 0;
+        while (from < json.length()) {
+            int to = Math.min(json.length(), from + size);
+            if (to < json.length() && Character.isLowSurrogate(json.charAt(to))) {
+                to++;
+            }
+            fragments.add(json.substring(from, to));
+            from = to;
+        }
+        return fragments;
+    }
+
+    private static ObjectNode indexed(int index) {
+        return JSON.createObjectNode().put("contentBlockIndex", index);
+    }
+
+    private static ObjectNode usage(Reply reply) {
+        return JSON.createObjectNode()
+                .put("inputTokens", reply.inputTokens())
+                .put("outputTokens", reply.outputTokens())
+                .put("totalTokens", reply.inputTokens() + reply.outputTokens());
+    }
+
+    private static Reply textReply(String full, JsonNode inferenceConfig, int inputTokens) {
+        Generated text = generate(full, inferenceConfig);
+        List<Block> content = text.pieces().isEmpty() ? List.of() : List.of(Block.text(text.text()));
+        String stopReason = text.stopReason() == null ? "end_turn" : text.stopReason();
+        return new Reply(content, stopReason, inputTokens, text.pieces().size());
+    }
+
+    /** A tool call, optionally preceded by a text block; limits apply to that text and end the turn before the call. */
+    private static Reply toolReply(String lead, JsonNode toolSpec, JsonNode inferenceConfig, int inputTokens) {
+        List<Block> content = new ArrayList<>();
+        int outputTokens = 0;
+        if (lead != null) {
+            Generated text = generate(lead, inferenceConfig);
+            if (!text.pieces().isEmpty()) {
+                content.add(Block.text(text.text()));
+            }
+            outputTokens = text.pieces().size();
+            if (text.stopReason() != null) {
+                return new Reply(content, text.stopReason(), inputTokens, outputTokens);
+            }
+        }
+        ToolCall call = new ToolCall(newToolUseId(), toolSpec.path("name").asText(),
+                exampleInput(toolSpec.path("inputSchema").path("json")));
+        content.add(Block.tool(call));
+        outputTokens += words(call.input().toString());
+        return new Reply(content, "tool_use", inputTokens, outputTokens);
+    }
+
+    /** Applies stop sequences (cut before the earliest one), then {@code maxTokens} (whichever a model hits first). */
+    private static Generated generate(String full, JsonNode inferenceConfig) {
+        String text = full;
+        String stopReason = null;
+        int cut = earliestStopSequence(full, inferenceConfig.path("stopSequences"));
+        if (cut >= 0) {
+            text = full.substring(0, cut);
+            stopReason = "stop_sequence";
+        }
+        List<String> pieces = pieces(text);
+        JsonNode maxTokens = inferenceConfig.path("maxTokens");
+        if (maxTokens.isInt() && pieces.size() > maxTokens.intValue()) {
+            pieces = pieces.subList(0, maxTokens.intValue());
+            stopReason = "max_tokens";
+        }
+        return new Generated(pieces, stopReason);
+    }
+
+    private static int earliestStopSequence(String text, JsonNode stopSequences) {
+        int earliest = -1;
+        for (JsonNode sequence : stopSequences) {
+            String stop = sequence.asText("");
+            int at = stop.isEmpty() ? -1 : text.indexOf(stop);
+            if (at >= 0 && (earliest < 0 || at < earliest)) {
+                earliest = at;
+            }
+        }
+        return earliest;
+    }
+
+    private static List<String> pieces(String text) {
+        List<String> pieces = new ArrayList<>();
+        Matcher matcher = PIECE.matcher(text);
+        while (matcher.find()) {
+            pieces.add(matcher.group());
+        }
+        return pieces;
+    }
+
+    /** {@code toolChoice} {@code tool} names the tool, {@code any} forces the first, otherwise the word "tool" asks. */
+    private static JsonNode chosenTool(JsonNode toolConfig, String userText) {
+        JsonNode choice = toolConfig.path("toolChoice");
+        if (choice.has("tool")) {
+            return Validation.toolSpec(toolConfig, choice.path("tool").path("name").asText());
+        }
+        if (choice.has("any") || TOOL_WORD.matcher(userText).find()) {
+            for (JsonNode tool : toolConfig.path("tools")) {
+                if (tool.has("toolSpec")) {
+                    return tool.get("toolSpec");
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The required properties of the schema, each with a placeholder of its type (or its first enum value). */
+    static ObjectNode exampleInput(JsonNode schema) {
+        ObjectNode input = JSON.createObjectNode();
+        JsonNode properties = schema.path("properties");
+        for (JsonNode required : schema.path("required")) {
+            input.set(required.asText(), exampleValue(properties.path(required.asText())));
+        }
+        return input;
+    }
+
+    private static JsonNode exampleValue(JsonNode property) {
+        JsonNode values = property.path("enum");
+        if (values.isArray() && !values.isEmpty()) {
+            return values.get(0);
+        }
+        JsonNodeFactory nodes = JSON.getNodeFactory();
+        return switch (schemaType(property.path("type"))) {
+            case "integer", "number" -> nodes.numberNode(1);
+            case "boolean" -> nodes.booleanNode(true);
+            case "object" -> nodes.objectNode();
+            case "array" -> nodes.arrayNode();
+            case "null" -> nodes.nullNode();
+            default -> nodes.textNode("example");
+        };
+    }
+
+    /** JSON Schema allows {@code "type": ["string", "null"]}; the first non-null type is the interesting one. */
+    private static String schemaType(JsonNode type) {
+        if (type.isArray()) {
+            for (JsonNode option : type) {
+                if (!"null".equals(option.asText())) {
+                    return option.asText();
+                }
+            }
+            return "null";
+        }
+        return type.asText("string");
+    }
+
+    /** Shaped like Bedrock's ids ({@code tooluse_} plus 22 URL-safe characters). */
+    private static String newToolUseId() {
+        byte[] random = new byte[16];
+        ThreadLocalRandom.current().nextBytes(random);
+        return "tooluse_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    private static JsonNode lastUserMessage(JsonNode messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if ("user".equals(messages.get(i).path("role").asText())) {
+                return messages.get(i);
+            }
+        }
+        throw new IllegalStateException("validated requests start with a user message");
+    }
+
+    private static String joinedText(JsonNode content) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode block : content) {
+            if (block.has("text")) {
+                texts.add(block.get("text").asText());
+            }
+        }
+        return String.join(" ", texts);
+    }
+
+    /** Per toolResult block, its content as text; JSON content is rendered as compact JSON. */
+    private static List<String> toolResultTexts(JsonNode content) {
+        List<String> results = new ArrayList<>();
+        for (JsonNode block : content) {
+            if (block.has("toolResult")) {
+                results.add(toolResultText(block.get("toolResult")));
+            }
+        }
+        return results;
+    }
+
+    private static String toolResultText(JsonNode toolResult) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode item : toolResult.path("content")) {
+            if (item.has("text")) {
+                parts.add(item.get("text").asText());
+            } else if (item.has("json")) {
+                parts.add(item.get("json").toString());
+            }
+        }
+        return String.join(" ", parts);
+    }
+
+    private static int inputWords(JsonNode request) {
+        int count = 0;
+        for (JsonNode block : request.path("system")) {
+            count += words(block.path("text").asText(""));
+        }
+        for (JsonNode message : request.path("messages")) {
+            count += words(joinedText(message.path("content")));
+            count += toolResultTexts(message.path("content")).stream().mapToInt(SimulatedModel::words).sum();
+        }
+        return count;
+    }
+
+    /**
+     * The request checks Bedrock applies before a model sees the conversation, with Bedrock's wording so clients
+     * that surface the message behave as against the real service.
+     */
+    private static final class Validation {
+
+        private Validation() {
+        }
+
+        static void validate(JsonNode request) {
+            boolean toolBlocks = validateMessages(request.path("messages"));
+            validateSystem(request.path("system"));
+            validateInferenceConfig(request.path("inferenceConfig"));
+            validateToolConfig(request.path("toolConfig"), toolBlocks);
+        }
+
+        /** Returns whether any toolUse or toolResult block occurs, which makes a toolConfig mandatory. */
+        private static boolean validateMessages(JsonNode messages) {
+            if (!messages.isArray()) {
+                throw AwsError.validation(constraint("null", "messages", "Member must not be null"));
+            }
+            if (messages.isEmpty()) {
+                throw AwsError.validation(
+                        constraint("[]", "messages", "Member must have length greater than or equal to 1"));
+            }
+            boolean toolBlocks = false;
+            String previousRole = null;
+            for (int i = 0; i < messages.size(); i++) {
+                String role = messages.get(i).path("role").asText("");
+                validateRole(role, i, previousRole);
+                previousRole = role;
+                toolBlocks |= validateContent(messages.get(i).path("content"), "messages." + i);
+            }
+            return toolBlocks;
+        }
+
+        private static void validateRole(String role, int index, String previousRole) {
+            if (!role.equals("user") && !role.equals("assistant")) {
+                throw AwsError.validation(constraint(role, "messages." + index + ".role",
+                        "Member must satisfy enum value set: [user, assistant]"));
+            }
+            if (index == 0 && !role.equals("user")) {
+                throw AwsError.validation("A conversation must start with a user message. "
+                        + "Try again with a conversation that starts with a user message.");
+            }
+            if (role.equals(previousRole)) {
+                throw AwsError.validation("A conversation must alternate between user and assistant roles. "
+                        + "Make sure the conversation alternates between user and assistant roles and try again.");
+            }
+        }
+
+        private static boolean validateContent(JsonNode content, String path) {
+            if (!content.isArray() || content.isEmpty()) {
+                throw AwsError.validation("The content field in the Message object at " + path
+                        + " is empty. Add a ContentBlock object to the content field and try again.");
+            }
+            boolean toolBlocks = false;
+            for (int j = 0; j < content.size(); j++) {
+                JsonNode block = content.get(j);
+                if (block.has("text") && block.get("text").asText("").isBlank()) {
+                    throw AwsError.validation("The text field in the ContentBlock object at " + path + ".content." + j
+                            + " is blank. Add text to the text field, and try again.");
+                }
+                toolBlocks |= block.has("toolUse") || block.has("toolResult");
+            }
+            return toolBlocks;
+        }
+
+        private static void validateSystem(JsonNode system) {
+            for (int i = 0; i < system.size(); i++) {
+                JsonNode block = system.get(i);
+                if (block.has("text") && block.get("text").asText("").isBlank()) {
+                    throw AwsError.validation("The text field in the SystemContentBlock object at system." + i
+                            + " is blank. Add text to the text field, and try again.");
+                }
+            }
+        }
+
+        private static void validateInferenceConfig(JsonNode config) {
+            JsonNode maxTokens = config.path("maxTokens");
+            if (present(maxTokens) && (!maxTokens.isInt() || maxTokens.intValue() < 1)) {
+                throw AwsError.validation(constraint(maxTokens, "inferenceConfig.maxTokens",
+                        "Member must have value greater than or equal to 1"));
+            }
+            validateUnitInterval(config.path("temperature"), "inferenceConfig.temperature");
+            validateUnitInterval(config.path("topP"), "inferenceConfig.topP");
+        }
+
+        private static void validateUnitInterval(JsonNode value, String path) {
+            if (present(value) && (!value.isNumber() || value.doubleValue() < 0 || value.doubleValue() > 1)) {
+                throw AwsError.validation(constraint(value, path,
+                        "Member must have value greater than or equal to 0 and less than or equal to 1"));
+            }
+        }
+
+        private static void validateToolConfig(JsonNode toolConfig, boolean toolBlocks) {
+            if (!present(toolConfig)) {
+                if (toolBlocks) {
+                    throw AwsError.validation(
+                            "The toolConfig field must be defined when using toolUse and toolResult content blocks.");
+                }
+                return;
+            }
+            JsonNode tools = toolConfig.path("tools");
+            if (!tools.isArray() || tools.isEmpty()) {
+                throw AwsError.validation(constraint(tools, "toolConfig.tools",
+                        "Member must have length greater than or equal to 1"));
+            }
+            for (int i = 0; i < tools.size(); i++) {
+                JsonNode spec = tools.get(i).path("toolSpec");
+                if (tools.get(i).has("toolSpec") && spec.path("name").asText("").isBlank()) {
+                    throw AwsError.validation(constraint(spec.path("name"), "toolConfig.tools." + i + ".toolSpec.name",
+                            "Member must not be null"));
+                }
+            }
+            JsonNode forced = toolConfig.path("toolChoice").path("tool");
+            if (present(forced) && toolSpec(toolConfig, forced.path("name").asText()) == null) {
+                throw AwsError.validation("The tool " + forced.path("name").asText()
+                        + " named in toolChoice isn't defined in toolConfig.tools.");
+            }
+        }
+
+        static JsonNode toolSpec(JsonNode toolConfig, String name) {
+            for (JsonNode tool : toolConfig.path("tools")) {
+                if (name.equals(tool.path("toolSpec").path("name").asText())) {
+                    return tool.get("toolSpec");
+                }
+            }
+            return null;
+        }
+
+        private static boolean present(JsonNode node) {
+            return !node.isMissingNode() && !node.isNull();
+        }
+
+        /** The wording of Bedrock's generic (Coral) constraint violations. */
+        private static String constraint(Object value, String path, String rule) {
+            String shown = value instanceof JsonNode node && node.isTextual() ? node.asText() : String.valueOf(value);
+            return "1 validation error detected: Value '" + shown + "' at '" + path
+                    + "' failed to satisfy constraint: " + rule;
+        }
+    }
+}

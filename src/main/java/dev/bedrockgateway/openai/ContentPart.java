@@ -1,0 +1,42 @@
+package dev.bedrockgateway.openai;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** One element of an array {@code content}, told apart by {@code type}. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ContentPart.TextPart.class, name = "text"),
+        @JsonSubTypes.Type(value = ContentPart.ImagePart.class, name = "image_url"),
+        @JsonSubTypes.Type(value = ContentPart.AudioPart.class, name = "input_audio"),
+        @JsonSubTypes.Type(value = ContentPart.FilePart.class, name = "file"),
+        @JsonSubTypes.Type(value = ContentPart.RefusalPart.class, name = "refusal") })
+public sealed interface ContentPart {
+
+    @RegisterForReflection
+    record TextPart(String text) implements ContentPart {
+    }
+
+    @RegisterForReflection
+    record ImagePart(ImageUrl imageUrl) implements ContentPart {
+    }
+
+    @RegisterForReflection
+    record ImageUrl(String url, String detail) {
+    }
+
+    @RegisterForReflection
+    record AudioPart(JsonNode inputAudio) implements ContentPart {
+    }
+
+    @RegisterForReflection
+    record FilePart(JsonNode file) implements ContentPart {
+    }
+
+    @RegisterForReflection
+    record RefusalPart(String refusal) implements ContentPart {
+    }
+}

@@ -1,0 +1,707 @@
+package dev.bedrockgateway.translate;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.error.ErrorTypes;
+import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.openai.ChatCompletionRequest;
+import dev.bedrockgateway.openai.ChatMessage;
+import dev.bedrockgateway.openai.ContentPart;
+import dev.bedrockgateway.openai.MessageContent;
+import dev.bedrockgateway.openai.ToolCall;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.document.Document;
+import software.amazon.awssdk.services.bedrockruntime.model.AnyToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.AutoToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
+import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.SpecificToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.Tool;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolInputSchema;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolSpecification;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
+
+/**
+ * OpenAI chat completion request -> Bedrock Converse request
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html). Pure and total: every
+ * input maps, or is refused with a 400 whose {@code param} names the field. One instance per request.
+ */
+public final class ChatToConverse {
+
+    /** OpenAI allows up to 4 stop sequences; so do the Bedrock models with the smallest limit. */
+    private static final int MAX_STOP_SEQUENCES = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ChatCompletionRequest request;
+    private final Deployment deployment;
+    private final UnsupportedParams params;
+
+    /**
+     * The translated request, and the names of parameters dropped under {@code drop_params}.
+     */
+    public record Translation(ConverseRequest request, List<String> droppedParams) {
+    }
+
+    private ChatToConverse(ChatCompletionRequest request, Deployment deployment, boolean dropParams) {
+        this.request = request;
+        this.deployment = deployment;
+        this.params = new UnsupportedParams(dropParams);
+    }
+
+    /**
+     * @param unknownParams request fields OpenAI does not define (paths such as {@code foo} or
+     *        {@code messages[0].bar}), collected by the JSON reader
+     */
+    public static Translation toConverseRequest(ChatCompletionRequest request, Deployment deployment,
+            boolean dropParams, List<String> unknownParams) {
+        ChatToConverse t = new ChatToConverse(request, deployment, dropParams);
+        unknownParams.forEach(t.params::unknown);
+        ConverseRequest converse = t.translate();
+        return new Translation(converse, t.params.dropped());
+    }
+
+    private ConverseRequest translate() {
+        checkUnsupportedOptions();
+        if (request.messages() == null || request.messages().isEmpty()) {
+            throw OpenAiException.invalidRequest("messages", "'messages' is required and must not be empty.");
+        }
+        boolean toolChoiceNone = toolChoiceIsNone();
+        Conversation conversation = new Conversation(toolChoiceNone);
+        List<SystemContentBlock> system = new ArrayList<>();
+        for (int i = 0; i < request.messages().size(); i++) {
+            addMessage(i, request.messages().get(i), conversation, system);
+        }
+        List<Message> messages = conversation.messages();
+        if (messages.isEmpty()) {
+            throw OpenAiException.invalidRequest("messages",
+                    "'messages' must contain at least one user message with non-empty content.");
+        }
+        if (messages.get(0).role() != ConversationRole.USER) {
+            throw OpenAiException.invalidRequest("messages",
+                    "The conversation must start with a user message (after any system messages): Amazon Bedrock"
+                            + " requires it.");
+        }
+        ConverseRequest.Builder builder = ConverseRequest.builder()
+                .modelId(deployment.modelId())
+                .messages(messages)
+                .inferenceConfig(inferenceConfig());
+        if (!system.isEmpty()) {
+            builder.system(system);
+        }
+        ToolConfiguration tools = toolConfig(conversation.toolNamesInHistory(), toolChoiceNone);
+        if (tools != null) {
+            builder.toolConfig(tools);
+        }
+        return builder.build();
+    }
+
+    // ---- options -------------------------------------------------------------------------------------------
+
+    private void checkUnsupportedOptions() {
+        if (Boolean.TRUE.equals(request.stream())) {
+            throw OpenAiException.invalidRequest("stream", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                    "Streaming ('stream': true) is not supported by this version of bedrock-gateway yet.");
+        }
+        if (request.streamOptions() != null) {
+            throw OpenAiException.invalidRequest("stream_options", ErrorTypes.CODE_INVALID_VALUE,
+                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+        }
+        Integer n = request.n();
+        if (n != null) {
+            if (n < 1 || n > 128) {
+                throw invalidValue("n", n + " is not between 1 and 128");
+            }
+            if (n > 1) {
+                params.unsupported("n", "cannot be honoured: Amazon Bedrock returns one choice per request");
+            }
+        }
+        if (Boolean.TRUE.equals(request.logprobs())) {
+            params.unsupported("logprobs", "cannot be honoured: Amazon Bedrock does not return log probabilities");
+        }
+        Integer topLogprobs = request.topLogprobs();
+        if (topLogprobs != null) {
+            if (topLogprobs < 0 || topLogprobs > 20) {
+                throw invalidValue("top_logprobs", topLogprobs + " is not between 0 and 20");
+            }
+            if (topLogprobs > 0) {
+                params.unsupported("top_logprobs",
+                        "cannot be honoured: Amazon Bedrock does not return log probabilities");
+            }
+        }
+        penalty("presence_penalty", request.presencePenalty());
+        penalty("frequency_penalty", request.frequencyPenalty());
+        if (request.seed() != null) {
+            params.unsupported("seed", "cannot be honoured: Amazon Bedrock Converse has no sampling seed");
+        }
+        JsonNode logitBias = request.logitBias();
+        if (logitBias != null && !logitBias.isNull()) {
+            if (!logitBias.isObject()) {
+                throw invalidType("logit_bias", "an object");
+            }
+            if (!logitBias.isEmpty()) {
+                params.unsupported("logit_bias", "cannot be honoured: Amazon Bedrock has no token biasing");
+            }
+        }
+        if (request.responseFormat() != null && request.responseFormat().type() != null) {
+            String type = request.responseFormat().type();
+            switch (type) {
+                case "text" -> {
+                }
+                case "json_object", "json_schema" -> params.unsupported("response_format",
+                        "of type '" + type + "' is not supported by this version of bedrock-gateway yet");
+                default -> throw invalidValue("response_format.type",
+                        "'" + type + "' is not one of 'text', 'json_object', 'json_schema'");
+            }
+        }
+        if (Boolean.TRUE.equals(request.store())) {
+            params.unsupported("store", "cannot be honoured: the gateway does not store completions");
+        }
+        if (request.serviceTier() != null && !Set.of("auto", "default").contains(request.serviceTier())) {
+            params.unsupported("service_tier", "'" + request.serviceTier() + "' cannot be honoured on Amazon Bedrock");
+        }
+        if (request.reasoningEffort() != null) {
+            params.unsupported("reasoning_effort", "is not supported by this version of bedrock-gateway yet");
+        }
+        if (request.verbosity() != null && !"medium".equals(request.verbosity())) {
+            params.unsupported("verbosity", "cannot be honoured on Amazon Bedrock");
+        }
+        if (request.modalities() != null && !request.modalities().stream().allMatch("text"::equals)) {
+            params.unsupported("modalities", "other than [\"text\"] cannot be honoured on Amazon Bedrock Converse");
+        }
+        present("audio", request.audio(), "audio output cannot be produced through Amazon Bedrock Converse");
+        present("prediction", request.prediction(), "predicted outputs cannot be honoured on Amazon Bedrock");
+        present("web_search_options", request.webSearchOptions(), "web search is not available on Amazon Bedrock");
+        present("functions", request.functions(), "is deprecated and not supported; use 'tools'");
+        present("function_call", request.functionCall(), "is deprecated and not supported; use 'tool_choice'");
+        present("prompt_cache_options", request.promptCacheOptions(), "cannot be honoured on Amazon Bedrock");
+        present("moderation", request.moderation(), "cannot be honoured on Amazon Bedrock");
+        if (request.promptCacheRetention() != null) {
+            params.unsupported("prompt_cache_retention", "cannot be honoured on Amazon Bedrock");
+        }
+        if (Boolean.FALSE.equals(request.parallelToolCalls())) {
+            params.unsupported("parallel_tool_calls",
+                    "false cannot be honoured: Amazon Bedrock Converse has no switch for parallel tool calls");
+        }
+    }
+
+    private void penalty(String name, Double value) {
+        if (value == null) {
+            return;
+        }
+        if (value < -2.0 || value > 2.0) {
+            throw invalidValue(name, value + " is not between -2.0 and 2.0");
+        }
+        if (value != 0.0) {
+            params.unsupported(name, "cannot be honoured: Amazon Bedrock Converse has no " + name.replace('_', ' '));
+        }
+    }
+
+    private void present(String name, JsonNode value, String why) {
+        if (value != null && !value.isNull()) {
+            params.unsupported(name, why);
+        }
+    }
+
+    private InferenceConfiguration inferenceConfig() {
+        InferenceConfiguration.Builder config = InferenceConfiguration.builder();
+        Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens()
+                : request.maxTokens();
+        String maxTokensParam = request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
+        if (maxTokens != null) {
+            if (maxTokens < 1) {
+                throw invalidValue(maxTokensParam, maxTokens + " is less than the minimum of 1");
+            }
+            config.maxTokens(maxTokens);
+        } else if (deployment.maxTokens().isPresent()) {
+            config.maxTokens(deployment.maxTokens().getAsInt());
+        }
+        if (request.temperature() != null) {
+            double t = request.temperature();
+            if (t < 0 || t > 2) {
+                throw invalidValue("temperature", t + " is not between 0 and 2");
+            }
+            config.temperature((float) t);
+        }
+        if (request.topP() != null) {
+            double p = request.topP();
+            if (p < 0 || p > 1) {
+                throw invalidValue("top_p", p + " is not between 0 and 1");
+            }
+            config.topP((float) p);
+        }
+        List<String> stop = stopSequences();
+        if (!stop.isEmpty()) {
+            config.stopSequences(stop);
+        }
+        return config.build();
+    }
+
+    private List<String> stopSequences() {
+        JsonNode stop = request.stop();
+        if (stop == null || stop.isNull()) {
+            return List.of();
+        }
+        if (stop.isTextual()) {
+            return stop.textValue().isEmpty() ? List.of() : List.of(stop.textValue());
+        }
+        if (!stop.isArray()) {
+            throw invalidType("stop", "a string or an array of strings");
+        }
+        if (stop.size() > MAX_STOP_SEQUENCES) {
+            throw invalidValue("stop", "at most " + MAX_STOP_SEQUENCES + " stop sequences are allowed");
+        }
+        List<String> sequences = new ArrayList<>();
+        for (int i = 0; i < stop.size(); i++) {
+            JsonNode s = stop.get(i);
+            if (!s.isTextual()) {
+                throw invalidType("stop[" + i + "]", "a string");
+            }
+            if (!s.textValue().isEmpty()) {
+                sequences.add(s.textValue());
+            }
+        }
+        return sequences;
+    }
+
+    // ---- messages ------------------------------------------------------------------------------------------
+
+    private void addMessage(int i, ChatMessage message, Conversation conversation, List<SystemContentBlock> system) {
+        String at = "messages[" + i + "]";
+        if (message == null) {
+            throw invalidType(at, "an object");
+        }
+        if (message instanceof ChatMessage.System s) {
+            texts(s.content(), at).forEach(t -> system.add(SystemContentBlock.fromText(t)));
+        } else if (message instanceof ChatMessage.Developer d) {
+            texts(d.content(), at).forEach(t -> system.add(SystemContentBlock.fromText(t)));
+        } else if (message instanceof ChatMessage.User u) {
+            conversation.add(ConversationRole.USER, userBlocks(u.content(), at));
+        } else if (message instanceof ChatMessage.Assistant a) {
+            conversation.add(ConversationRole.ASSISTANT, assistantBlocks(a, at, conversation));
+        } else if (message instanceof ChatMessage.Tool t) {
+            conversation.add(ConversationRole.USER, List.of(toolResult(t, at, conversation)));
+        } else {
+            throw OpenAiException.invalidRequest(at + ".role", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                    "Messages with role 'function' are deprecated and not supported; use role 'tool'.");
+        }
+    }
+
+    /** Text of a system/developer/tool message: a string or text parts; empty text is skipped. */
+    private List<String> texts(MessageContent content, String at) {
+        List<String> texts = new ArrayList<>();
+        if (content == null) {
+            return texts;
+        }
+        if (content instanceof MessageContent.Text t) {
+            addIfNotBlank(texts, t.text());
+            return texts;
+        }
+        List<ContentPart> parts = ((MessageContent.Parts) content).parts();
+        for (int j = 0; j < parts.size(); j++) {
+            if (parts.get(j) instanceof ContentPart.TextPart text) {
+                addIfNotBlank(texts, text.text());
+            } else {
+                throw OpenAiException.invalidRequest(at + ".content[" + j + "].type",
+                        ErrorTypes.CODE_INVALID_VALUE, "Only 'text' content parts are allowed here.");
+            }
+        }
+        return texts;
+    }
+
+    private static void addIfNotBlank(List<String> texts, String text) {
+        if (text != null && !text.isBlank()) {
+            texts.add(text);
+        }
+    }
+
+    private List<ContentBlock> userBlocks(MessageContent content, String at) {
+        List<ContentBlock> blocks = new ArrayList<>();
+        if (content == null) {
+            throw OpenAiException.invalidRequest(at + ".content", "'content' is required for user messages.");
+        }
+        if (content instanceof MessageContent.Text t) {
+            if (!t.text().isBlank()) {
+                blocks.add(ContentBlock.fromText(t.text()));
+            }
+            return blocks;
+        }
+        List<ContentPart> parts = ((MessageContent.Parts) content).parts();
+        for (int j = 0; j < parts.size(); j++) {
+            String partAt = at + ".content[" + j + "]";
+            ContentPart part = parts.get(j);
+            if (part instanceof ContentPart.TextPart text) {
+                if (text.text() != null && !text.text().isBlank()) {
+                    blocks.add(ContentBlock.fromText(text.text()));
+                }
+            } else if (part instanceof ContentPart.ImagePart image) {
+                blocks.add(ContentBlock.fromImage(image(image, partAt)));
+            } else if (part instanceof ContentPart.AudioPart) {
+                throw unsupportedPart(partAt, "input_audio");
+            } else if (part instanceof ContentPart.FilePart) {
+                throw unsupportedPart(partAt, "file");
+            } else if (part instanceof ContentPart.RefusalPart) {
+                throw OpenAiException.invalidRequest(partAt + ".type", ErrorTypes.CODE_INVALID_VALUE,
+                        "'refusal' parts are only allowed in assistant messages.");
+            } else {
+                throw invalidType(partAt, "an object");
+            }
+        }
+        return blocks;
+    }
+
+    private static OpenAiException unsupportedPart(String at, String type) {
+        return OpenAiException.invalidRequest(at + ".type", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                "Content parts of type '" + type + "' are not supported by bedrock-gateway.");
+    }
+
+    /** {@code data:image/...;base64,...} URLs; the declared type must match the bytes. */
+    private static ImageBlock image(ContentPart.ImagePart part, String at) {
+        String urlAt = at + ".image_url.url";
+        if (part.imageUrl() == null || part.imageUrl().url() == null) {
+            throw OpenAiException.invalidRequest(urlAt, "'image_url.url' is required.");
+        }
+        String url = part.imageUrl().url();
+        if (!url.startsWith("data:")) {
+            throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                    "Only data: URLs (data:image/png;base64,...) are supported for images in this version.");
+        }
+        int comma = url.indexOf(',');
+        String header = comma < 0 ? "" : url.substring(5, comma);
+        if (comma < 0 || !header.endsWith(";base64")) {
+            throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
+                    "Image data URLs must be base64 encoded: data:image/<type>;base64,<data>.");
+        }
+        String mime = header.substring(0, header.length() - ";base64".length());
+        ImageFormat declared = switch (mime) {
+            case "image/png" -> ImageFormat.PNG;
+            case "image/jpeg", "image/jpg" -> ImageFormat.JPEG;
+            case "image/gif" -> ImageFormat.GIF;
+            case "image/webp" -> ImageFormat.WEBP;
+            default -> throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
+                    "Image type '" + mime + "' is not supported; use image/png, image/jpeg, image/gif or image/webp.");
+        };
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(url.substring(comma + 1));
+        } catch (IllegalArgumentException e) {
+            throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
+                    "Image data is not valid base64.");
+        }
+        ImageFormat actual = ImageFormats.detect(bytes);
+        if (actual != declared) {
+            throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
+                    "Image data is not a " + mime + " image" + (actual == null ? "." : " (it is " + actual + ")."));
+        }
+        return ImageBlock.builder().format(declared).source(ImageSource.fromBytes(SdkBytes.fromByteArray(bytes)))
+                .build();
+    }
+
+    private List<ContentBlock> assistantBlocks(ChatMessage.Assistant a, String at, Conversation conversation) {
+        if (a.audio() != null && !a.audio().isNull()) {
+            throw OpenAiException.invalidRequest(at + ".audio", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                    "Assistant audio is not supported by bedrock-gateway.");
+        }
+        if (a.functionCall() != null && !a.functionCall().isNull()) {
+            throw OpenAiException.invalidRequest(at + ".function_call", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                    "'function_call' is deprecated and not supported; use 'tool_calls'.");
+        }
+        List<ContentBlock> blocks = new ArrayList<>();
+        if (a.content() instanceof MessageContent.Text t) {
+            if (!t.text().isBlank()) {
+                blocks.add(ContentBlock.fromText(t.text()));
+            }
+        } else if (a.content() instanceof MessageContent.Parts p) {
+            for (int j = 0; j < p.parts().size(); j++) {
+                ContentPart part = p.parts().get(j);
+                String text;
+                if (part instanceof ContentPart.TextPart tp) {
+                    text = tp.text();
+                } else if (part instanceof ContentPart.RefusalPart rp) {
+                    text = rp.refusal();
+                } else {
+                    throw OpenAiException.invalidRequest(at + ".content[" + j + "].type",
+                            ErrorTypes.CODE_INVALID_VALUE,
+                            "Assistant messages may only hold 'text' and 'refusal' parts.");
+                }
+                if (text != null && !text.isBlank()) {
+                    blocks.add(ContentBlock.fromText(text));
+                }
+            }
+        }
+        if (a.refusal() != null && !a.refusal().isBlank()) {
+            blocks.add(ContentBlock.fromText(a.refusal()));
+        }
+        List<ToolCall> calls = a.toolCalls() == null ? List.of() : a.toolCalls();
+        for (int j = 0; j < calls.size(); j++) {
+            blocks.add(toolUse(calls.get(j), at + ".tool_calls[" + j + "]", conversation));
+        }
+        return blocks;
+    }
+
+    private ContentBlock toolUse(ToolCall call, String at, Conversation conversation) {
+        if (call == null || call.function() == null) {
+            throw OpenAiException.invalidRequest(at + ".function", "'function' is required in tool calls.");
+        }
+        if (call.id() == null || call.id().isBlank()) {
+            throw OpenAiException.invalidRequest(at + ".id", "'id' is required in tool calls.");
+        }
+        if (call.type() != null && !"function".equals(call.type())) {
+            throw OpenAiException.invalidRequest(at + ".type", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                    "Only tool calls of type 'function' are supported.");
+        }
+        String name = call.function().name();
+        if (name == null || name.isBlank()) {
+            throw OpenAiException.invalidRequest(at + ".function.name", "'function.name' is required in tool calls.");
+        }
+        JsonNode arguments = parseArguments(call.function().arguments(), at + ".function.arguments");
+        conversation.toolUsed(name);
+        if (conversation.flattenTools()) {
+            return ContentBlock.fromText("[called tool " + name + " with " + arguments + "]");
+        }
+        return ContentBlock.fromToolUse(ToolUseBlock.builder().toolUseId(call.id()).name(name)
+                .input(Documents.fromJson(arguments)).build());
+    }
+
+    private static JsonNode parseArguments(String arguments, String at) {
+        if (arguments == null || arguments.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(arguments);
+        } catch (JsonProcessingException e) {
+            throw OpenAiException.invalidRequest(at, ErrorTypes.CODE_INVALID_VALUE,
+                    "Tool call arguments must be a JSON object encoded as a string; this is not valid JSON.");
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw OpenAiException.invalidRequest(at, ErrorTypes.CODE_INVALID_VALUE,
+                    "Tool call arguments must be a JSON object encoded as a string.");
+        }
+        return parsed;
+    }
+
+    private ContentBlock toolResult(ChatMessage.Tool tool, String at, Conversation conversation) {
+        if (tool.toolCallId() == null || tool.toolCallId().isBlank()) {
+            throw OpenAiException.invalidRequest(at + ".tool_call_id", "'tool_call_id' is required for tool messages.");
+        }
+        List<String> texts = texts(tool.content(), at);
+        conversation.toolResult();
+        if (conversation.flattenTools()) {
+            return ContentBlock.fromText("[tool result for " + tool.toolCallId() + ": " + String.join("\n", texts)
+                    + "]");
+        }
+        List<ToolResultContentBlock> content = new ArrayList<>();
+        texts.forEach(t -> content.add(ToolResultContentBlock.fromText(t)));
+        return ContentBlock.fromToolResult(ToolResultBlock.builder().toolUseId(tool.toolCallId()).content(content)
+                .build());
+    }
+
+    // ---- tools ---------------------------------------------------------------------------------------------
+
+    private boolean toolChoiceIsNone() {
+        JsonNode choice = request.toolChoice();
+        return choice != null && choice.isTextual() && "none".equals(choice.textValue());
+    }
+
+    /**
+     * Converse needs a {@code toolConfig} whenever the tools are offered and also whenever the history holds
+     * toolUse/toolResult blocks. {@code tool_choice: none} has no Converse twin, so then no tool is offered at all
+     * and earlier tool turns travel as text.
+     */
+    private ToolConfiguration toolConfig(Set<String> toolNamesInHistory, boolean none) {
+        List<ChatCompletionRequest.Tool> tools = request.tools() == null ? List.of() : request.tools();
+        List<Tool> specs = new ArrayList<>();
+        Set<String> declared = new LinkedHashSet<>();
+        for (int i = 0; i < tools.size(); i++) {
+            ChatCompletionRequest.Tool tool = tools.get(i);
+            String at = "tools[" + i + "]";
+            if (tool == null) {
+                throw invalidType(at, "an object");
+            }
+            if (tool.type() != null && !"function".equals(tool.type())) {
+                throw OpenAiException.invalidRequest(at + ".type", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                        "Only tools of type 'function' are supported.");
+            }
+            if (tool.function() == null || tool.function().name() == null || tool.function().name().isBlank()) {
+                throw OpenAiException.invalidRequest(at + ".function.name", "'function.name' is required.");
+            }
+            JsonNode schema = tool.function().parameters();
+            if (schema != null && !schema.isNull() && !schema.isObject()) {
+                throw invalidType(at + ".function.parameters", "a JSON Schema object");
+            }
+            String name = tool.function().name();
+            if (!declared.add(name)) {
+                throw OpenAiException.invalidRequest(at + ".function.name", ErrorTypes.CODE_INVALID_VALUE,
+                        "Tool names must be unique; '" + name + "' is declared twice.");
+            }
+            specs.add(toolSpec(name, tool.function().description(), schema));
+        }
+        ToolChoice choice = toolChoice(declared);
+        if (none) {
+            return null;
+        }
+        for (String used : toolNamesInHistory) {
+            if (declared.add(used)) {
+                specs.add(toolSpec(used, "Tool used earlier in this conversation.", null));
+            }
+        }
+        if (specs.isEmpty()) {
+            return null;
+        }
+        ToolConfiguration.Builder config = ToolConfiguration.builder().tools(specs);
+        if (choice != null) {
+            config.toolChoice(choice);
+        }
+        return config.build();
+    }
+
+    private static Tool toolSpec(String name, String description, JsonNode schema) {
+        JsonNode inputSchema = schema == null || schema.isNull()
+                ? JSON.createObjectNode().put("type", "object").set("properties", JSON.createObjectNode())
+                : schema;
+        ToolSpecification.Builder spec = ToolSpecification.builder().name(name)
+                .inputSchema(ToolInputSchema.fromJson(Documents.fromJson(inputSchema)));
+        if (description != null && !description.isBlank()) {
+            spec.description(description);
+        }
+        return Tool.fromToolSpec(spec.build());
+    }
+
+    /** auto -> auto, required -> any, {function:{name}} -> tool; null when the model's default applies. */
+    private ToolChoice toolChoice(Set<String> declared) {
+        JsonNode choice = request.toolChoice();
+        if (choice == null || choice.isNull()) {
+            return null;
+        }
+        if (choice.isTextual()) {
+            return switch (choice.textValue()) {
+                case "none" -> null;
+                case "auto" -> declared.isEmpty() ? null : ToolChoice.fromAuto(AutoToolChoice.builder().build());
+                case "required" -> {
+                    requireTools(declared);
+                    yield ToolChoice.fromAny(AnyToolChoice.builder().build());
+                }
+                default -> throw invalidValue("tool_choice",
+                        "'" + choice.textValue() + "' is not one of 'none', 'auto', 'required'");
+            };
+        }
+        if (!choice.isObject()) {
+            throw invalidType("tool_choice", "a string or an object");
+        }
+        String type = choice.path("type").asText("function");
+        if (!"function".equals(type)) {
+            params.unsupported("tool_choice", "of type '" + type + "' cannot be honoured on Amazon Bedrock");
+            return null;
+        }
+        String name = choice.path("function").path("name").asText(null);
+        if (name == null || name.isBlank()) {
+            throw OpenAiException.invalidRequest("tool_choice.function.name", "'function.name' is required.");
+        }
+        requireTools(declared);
+        if (!declared.contains(name)) {
+            throw invalidValue("tool_choice.function.name", "'" + name + "' is not one of the declared tools");
+        }
+        return ToolChoice.fromTool(SpecificToolChoice.builder().name(name).build());
+    }
+
+    private static void requireTools(Set<String> declared) {
+        if (declared.isEmpty()) {
+            throw OpenAiException.invalidRequest("tool_choice", ErrorTypes.CODE_INVALID_VALUE,
+                    "'tool_choice' requires 'tools' to be specified.");
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private static OpenAiException invalidValue(String param, String what) {
+        return OpenAiException.invalidRequest(param, ErrorTypes.CODE_INVALID_VALUE,
+                "Invalid value for '" + param + "': " + what + ".");
+    }
+
+    private static OpenAiException invalidType(String param, String expected) {
+        return OpenAiException.invalidRequest(param, ErrorTypes.CODE_INVALID_TYPE,
+                "Invalid type for '" + param + "': expected " + expected + ".");
+    }
+
+    /**
+     * Builds Bedrock's turn list: it requires alternating user/assistant turns, so consecutive messages of one
+     * role (user+user, tool+tool, tool+user, assistant+assistant) merge into one turn, and messages whose content
+     * is empty are left out. In a user turn, tool results come first, as Anthropic models require.
+     */
+    private static final class Conversation {
+        private final boolean flattenTools;
+        private final List<ConversationRole> roles = new ArrayList<>();
+        private final List<List<ContentBlock>> turns = new ArrayList<>();
+        private final Set<String> toolNames = new LinkedHashSet<>();
+        private boolean toolResults;
+
+        Conversation(boolean flattenTools) {
+            this.flattenTools = flattenTools;
+        }
+
+        boolean flattenTools() {
+            return flattenTools;
+        }
+
+        void toolUsed(String name) {
+            toolNames.add(name);
+        }
+
+        void toolResult() {
+            toolResults = true;
+        }
+
+        /** Names used by toolUse blocks; non-empty also when only toolResult blocks exist. */
+        Set<String> toolNamesInHistory() {
+            return toolNames;
+        }
+
+        void add(ConversationRole role, List<ContentBlock> blocks) {
+            if (blocks.isEmpty()) {
+                return;
+            }
+            int last = roles.size() - 1;
+            if (last >= 0 && roles.get(last) == role) {
+                turns.get(last).addAll(blocks);
+            } else {
+                roles.add(role);
+                turns.add(new ArrayList<>(blocks));
+            }
+        }
+
+        List<Message> messages() {
+            List<Message> messages = new ArrayList<>(turns.size());
+            for (int i = 0; i < turns.size(); i++) {
+                List<ContentBlock> blocks = turns.get(i);
+                if (roles.get(i) == ConversationRole.USER && toolResults) {
+                    List<ContentBlock> ordered = new ArrayList<>(blocks.size());
+                    blocks.stream().filter(b -> b.toolResult() != null).forEach(ordered::add);
+                    blocks.stream().filter(b -> b.toolResult() == null).forEach(ordered::add);
+                    blocks = ordered;
+                }
+                messages.add(Message.builder().role(roles.get(i)).content(blocks).build());
+            }
+            return messages;
+        }
+    }
+}

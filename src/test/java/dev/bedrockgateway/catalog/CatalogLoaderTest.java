@@ -1,0 +1,177 @@
+package dev.bedrockgateway.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import org.junit.jupiter.api.Test;
+
+class CatalogLoaderTest {
+
+    private static Catalog load(String yaml) {
+        return load(yaml, Map.of());
+    }
+
+    private static Catalog load(String yaml, Map<String, String> env) {
+        return CatalogLoader.load("test.yaml", yaml, env::get, "us-east-1", 1_700_000_000L);
+    }
+
+    private static String failure(String yaml) {
+        return assertThrows(CatalogException.class, () -> load(yaml)).getMessage();
+    }
+
+    @Test
+    void readsALiteLlmConfigWithGroupsRegionsAndEnvironmentValues() {
+        Catalog catalog = load("""
+                model_list:
+                  - model_name: gpt-4o
+                    litellm_params:
+                      model: bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0
+                      aws_region_name: us-west-2
+                      rpm: 60
+                      tpm: "100000"
+                      max_tokens: 4096
+                  - model_name: gpt-4o
+                    litellm_params:
+                      model: bedrock/converse/eu.anthropic.claude-3-5-sonnet-20240620-v1:0
+                      aws_region_name: os.environ/SECOND_REGION
+                  - model_name: embed
+                    litellm_params:
+                      model: bedrock/invoke/amazon.titan-embed-text-v2:0
+                  - model_name: profile
+                    litellm_params:
+                      model: bedrock/arn:aws:bedrock:ap-southeast-2:123456789012:application-inference-profile/xyz
+                litellm_settings:
+                  drop_params: true
+                general_settings:
+                  master_key: os.environ/LITELLM_MASTER_KEY
+                """, Map.of("SECOND_REGION", "eu-central-1", "LITELLM_MASTER_KEY", "sk-1234"));
+
+        List<Deployment> group = catalog.find("gpt-4o").orElseThrow();
+        assertEquals(2, group.size());
+        assertEquals(new Deployment("gpt-4o", "us.anthropic.claude-3-5-sonnet-20241022-v2:0", "us-west-2",
+                ModelMode.CHAT, OptionalInt.of(4096), OptionalInt.of(60), OptionalInt.of(100000), 0), group.get(0));
+        assertEquals("eu.anthropic.claude-3-5-sonnet-20240620-v1:0", group.get(1).modelId());
+        assertEquals("eu-central-1", group.get(1).region());
+        Deployment embed = catalog.find("embed").orElseThrow().get(0);
+        assertEquals(ModelMode.EMBEDDING, embed.mode());
+        assertEquals("us-east-1", embed.region());
+        assertEquals("ap-southeast-2", catalog.find("profile").orElseThrow().get(0).region());
+        assertTrue(catalog.settings().dropParams());
+        assertEquals("sk-1234", catalog.masterKey().orElseThrow());
+        assertEquals(List.of("gpt-4o", "embed", "profile"), List.copyOf(catalog.groups().keySet()));
+        assertEquals(1_700_000_000L, catalog.loadedAt());
+    }
+
+    @Test
+    void unusedKeysGiveOneWarningEachNamingWhereTheyAre() {
+        Catalog catalog = load("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: bedrock/anthropic.claude-3-haiku-20240307-v1:0
+                      aws_secret_access_key: os.environ/NOT_SET_ANYWHERE
+                      timeout: 30
+                    model_info:
+                      description: fast
+                  - model_name: b
+                    litellm_params:
+                      model: bedrock/anthropic.claude-3-haiku-20240307-v1:0
+                      aws_secret_access_key: os.environ/NOT_SET_ANYWHERE
+                router_settings:
+                  routing_strategy: simple-shuffle
+                litellm_settings:
+                  set_verbose: true
+                """);
+        List<String> warnings = catalog.warnings();
+        assertEquals(5, warnings.size(), String.join("\n", warnings));
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("test.yaml: litellm_params.aws_secret_access_key "
+                + "is ignored") && w.contains("model_list[0]") && w.contains("model_list[1]")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("litellm_params.timeout")));
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("model_info.description")));
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("router_settings.routing_strategy")));
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("litellm_settings.set_verbose")));
+        // Secrets are never resolved (an unset variable would otherwise fail) nor quoted.
+        assertFalse(warnings.stream().anyMatch(w -> w.contains("NOT_SET_ANYWHERE")));
+    }
+
+    @Test
+    void nonBedrockProviderStopsLoadingNamingFileEntryAndField() {
+        String message = failure("""
+                model_list:
+                  - model_name: ok
+                    litellm_params:
+                      model: bedrock/anthropic.claude-3-haiku-20240307-v1:0
+                  - model_name: gpt-4
+                    litellm_params:
+                      model: openai/gpt-4
+                """);
+        assertEquals("test.yaml: model_list[1] (model_name \"gpt-4\"): litellm_params.model: \"openai/gpt-4\": "
+                + "provider \"openai\" is not Amazon Bedrock; bedrock-gateway serves only bedrock/<model id> entries",
+                message);
+    }
+
+    @Test
+    void malformedFilesStopLoadingWithPreciseMessages() {
+        assertTrue(failure("model_list: [\n  - {").startsWith("test.yaml: not valid YAML at line"));
+        assertEquals("test.yaml: model_list: expected a non-empty list of models", failure("model_list: []"));
+        assertEquals("test.yaml: (top level): expected a mapping with model_list", failure("- a\n- b"));
+        assertEquals("test.yaml: model_list[0]: model_name: required, expected a non-empty string",
+                failure("model_list:\n  - litellm_params: {model: bedrock/x.y}"));
+        assertEquals("test.yaml: model_list[0] (model_name \"m\"): litellm_params: expected a mapping with model",
+                failure("model_list:\n  - model_name: m"));
+        assertEquals("test.yaml: model_list[0] (model_name \"m\"): litellm_params: model: required, expected a "
+                + "non-empty string", failure("model_list:\n  - model_name: m\n    litellm_params: {rpm: 3}"));
+        assertEquals("test.yaml: model_list[0] (model_name \"m\"): litellm_params: rpm: expected a positive whole "
+                + "number, got -3", failure("model_list:\n  - model_name: m\n    litellm_params: "
+                        + "{model: bedrock/a.b, rpm: -3}"));
+        assertEquals("test.yaml: model_list[0] (model_name \"m\"): litellm_params.aws_region_name: \"mars\" is "
+                + "not an AWS region name", failure("model_list:\n  - model_name: m\n    litellm_params: "
+                        + "{model: bedrock/a.b, aws_region_name: mars}"));
+        assertEquals("test.yaml: model_list[0] (model_name \"m\"): model_info.mode: \"image_generation\" is not "
+                + "served by bedrock-gateway (chat, completion or embedding)", failure("model_list:\n  - model_name: m\n"
+                        + "    litellm_params: {model: bedrock/a.b}\n    model_info: {mode: image_generation}"));
+        assertTrue(failure("model_list:\n  - model_name: m\n    litellm_params: {model: bedrock/llama/meta.x}")
+                .contains("litellm_params.model: \"bedrock/llama/meta.x\": expected bedrock/<model id>"));
+        assertEquals("test.yaml: litellm_settings.drop_params: expected true or false",
+                failure("model_list:\n  - model_name: m\n    litellm_params: {model: bedrock/a.b}\n"
+                        + "litellm_settings: {drop_params: sometimes}"));
+    }
+
+    @Test
+    void unsetEnvironmentVariableIsAnErrorNotAnEmptyValue() {
+        assertEquals("test.yaml: general_settings.master_key: environment variable MISSING_KEY is not set",
+                failure("model_list:\n  - model_name: m\n    litellm_params: {model: bedrock/a.b}\n"
+                        + "general_settings: {master_key: os.environ/MISSING_KEY}"));
+    }
+
+    @Test
+    void theBundledCatalogLoadsAndHasTheSeedModelsAndAliases() throws IOException {
+        String yaml;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(ModelCatalog.BUNDLED)) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Catalog catalog = load(yaml);
+        assertEquals(List.of(), catalog.warnings());
+        assertEquals("anthropic.claude-3-sonnet-20240229-v1:0",
+                catalog.find("bedrock-claude-3-sonnet").orElseThrow().get(0).modelId());
+        assertEquals("meta.llama3-8b-instruct-v1:0",
+                catalog.find("bedrock-llama3-8b-instruct-v1").orElseThrow().get(0).modelId());
+        assertEquals("mistral.mixtral-8x7b-instruct-v0:1",
+                catalog.find("bedrock-mixtral-8x7b-instruct-v0").orElseThrow().get(0).modelId());
+        for (String alias : List.of("gpt-4o", "gpt-4o-mini", "gpt-3.5-turbo", "text-davinci-003")) {
+            assertTrue(catalog.find(alias).orElseThrow().get(0).mode().servesChat(), alias);
+        }
+        assertEquals(ModelMode.EMBEDDING, catalog.find("text-embedding-3-small").orElseThrow().get(0).mode());
+        assertFalse(catalog.settings().dropParams());
+        assertTrue(catalog.masterKey().isEmpty());
+    }
+}

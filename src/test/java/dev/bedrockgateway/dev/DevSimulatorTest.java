@@ -1,0 +1,67 @@
+package dev.bedrockgateway.dev;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.bedrockgateway.testing.OpenAiSchemas;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Dev mode's path: no endpoint override and no AWS account, so the gateway's real SDK client talks to the built-in
+ * simulator over HTTP (SigV4-signed, HTTP/2 as against AWS).
+ */
+@QuarkusTest
+@TestProfile(DevSimulatorTest.SimulatorProfile.class)
+class DevSimulatorTest {
+
+    public static class SimulatorProfile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.simulator.enabled", "true");
+        }
+    }
+
+    @Test
+    void chatIsAnsweredByTheSimulatorThroughTheSdk() {
+        Response response = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("""
+                        {"model":"bedrock-claude-3-sonnet","messages":[
+                          {"role":"system","content":"Be kind."},
+                          {"role":"user","content":"hello there"}]}""")
+                .post("/v1/chat/completions");
+        response.then().statusCode(200)
+                .body("model", equalTo("bedrock-claude-3-sonnet"))
+                .body("choices[0].message.content",
+                        equalTo("Simulated reply from anthropic.claude-3-sonnet-20240229-v1:0: hello there"))
+                .body("choices[0].finish_reason", equalTo("stop"))
+                .body("usage.prompt_tokens", greaterThan(0))
+                .body("usage.completion_tokens", equalTo(6));
+        OpenAiSchemas.assertValid("CreateChatCompletionResponse", response.asString());
+    }
+
+    @Test
+    void simulatorEnforcesBedrockRulesTooSoLengthAndStopWork() {
+        given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("""
+                        {"model":"gpt-4o","max_tokens":3,"messages":[{"role":"user","content":"one two three"}]}""")
+                .post("/v1/chat/completions")
+                .then().statusCode(200)
+                .body("choices[0].message.content", equalTo("Simulated reply from"))
+                .body("choices[0].finish_reason", equalTo("length"));
+        given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("""
+                        {"model":"gpt-4o","messages":[{"role":"user","content":"simulate:throttle"}]}""")
+                .post("/v1/chat/completions")
+                .then().statusCode(429).header("Retry-After", equalTo("1"))
+                .body("error.code", equalTo("rate_limit_exceeded"));
+    }
+}

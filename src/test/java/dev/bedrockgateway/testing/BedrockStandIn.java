@@ -1,0 +1,52 @@
+package dev.bedrockgateway.testing;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * A local Bedrock runtime stand-in (WireMock on 127.0.0.1, HTTP/1.1 and h2c) that the gateway reaches through the
+ * real AWS SDK client via {@code gateway.bedrock.endpoint-override}, with real SigV4 signing. Tests stub replies
+ * and inspect what Bedrock received through the injected server.
+ */
+public class BedrockStandIn implements QuarkusTestResourceLifecycleManager {
+
+    /** Injects the running {@link WireMockServer} into a test field. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface Inject {
+    }
+
+    private WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().http2PlainDisabled(false));
+        server.start();
+        return Map.of(
+                "gateway.bedrock.endpoint-override", "http://127.0.0.1:" + server.port(),
+                // One attempt: each test sees exactly the upstream call it stubbed.
+                "gateway.bedrock.max-attempts", "1");
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(server,
+                new TestInjector.AnnotatedAndMatchesType(Inject.class, WireMockServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}

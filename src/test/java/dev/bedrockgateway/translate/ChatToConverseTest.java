@@ -1,0 +1,147 @@
+package dev.bedrockgateway.translate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.OptionalInt;
+
+import org.junit.jupiter.api.Test;
+
+import dev.bedrockgateway.api.OpenAiJson;
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.catalog.ModelMode;
+import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.openai.ChatCompletionRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+
+/** Pure translation, no server: OpenAI request JSON in, SDK ConverseRequest out. */
+class ChatToConverseTest {
+
+    static final Deployment CLAUDE = new Deployment("claude", "anthropic.claude-3-haiku-20240307-v1:0", "us-east-1",
+            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
+
+    static ConverseRequest translate(String json) {
+        OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
+                OpenAiJson.readerFor(ChatCompletionRequest.class), json.getBytes());
+        return ChatToConverse.toConverseRequest(parsed.value(), CLAUDE, false, parsed.unknownParams()).request();
+    }
+
+    static OpenAiException rejected(String json) {
+        return assertThrows(OpenAiException.class, () -> translate(json));
+    }
+
+    @Test
+    void userAfterToolResultsMergesIntoOneTurnWithResultsFirst() {
+        ConverseRequest request = translate("""
+                {"model":"m","messages":[
+                  {"role":"user","content":"q"},
+                  {"role":"assistant","tool_calls":[{"id":"c1","type":"function",
+                     "function":{"name":"f","arguments":""}}]},
+                  {"role":"user","content":"also this"},
+                  {"role":"tool","tool_call_id":"c1","content":"result"}]}""");
+        List<Message> messages = request.messages();
+        assertEquals(3, messages.size());
+        assertEquals(ConversationRole.USER, messages.get(2).role());
+        List<ContentBlock> last = messages.get(2).content();
+        assertEquals("c1", last.get(0).toolResult().toolUseId());
+        assertEquals("also this", last.get(1).text());
+        assertTrue(messages.get(1).content().get(0).toolUse().input().asMap().isEmpty());
+        assertEquals("f", request.toolConfig().tools().get(0).toolSpec().name());
+    }
+
+    @Test
+    void toolChoiceNoneOffersNoToolAndSendsToolHistoryAsText() {
+        ConverseRequest request = translate("""
+                {"model":"m","tool_choice":"none",
+                 "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],
+                 "messages":[
+                  {"role":"user","content":"q"},
+                  {"role":"assistant","tool_calls":[{"id":"c1","type":"function",
+                     "function":{"name":"f","arguments":"{\\"a\\":1}"}}]},
+                  {"role":"tool","tool_call_id":"c1","content":"42"}]}""");
+        assertNull(request.toolConfig());
+        assertEquals("[called tool f with {\"a\":1}]", request.messages().get(1).content().get(0).text());
+        assertEquals("[tool result for c1: 42]", request.messages().get(2).content().get(0).text());
+    }
+
+    @Test
+    void namedToolChoiceMustBeDeclared() {
+        ConverseRequest request = translate("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],
+                 "tools":[{"type":"function","function":{"name":"f","description":"does f"}}],
+                 "tool_choice":{"type":"function","function":{"name":"f"}}}""");
+        assertEquals("f", request.toolConfig().toolChoice().tool().name());
+        assertEquals("does f", request.toolConfig().tools().get(0).toolSpec().description());
+        assertEquals("tool_choice.function.name", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],
+                 "tools":[{"type":"function","function":{"name":"f"}}],
+                 "tool_choice":{"type":"function","function":{"name":"g"}}}""").param());
+        assertEquals("tool_choice", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"tool_choice":"required"}""").param());
+    }
+
+    @Test
+    void dataUrlImagesBecomeImageBlocksCheckedAgainstTheBytes() {
+        byte[] png = { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0 };
+        String data = Base64.getEncoder().encodeToString(png);
+        ConverseRequest request = translate("""
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"what is it?"},
+                  {"type":"image_url","image_url":{"url":"data:image/png;base64,%s"}}]}]}""".formatted(data));
+        ContentBlock image = request.messages().get(0).content().get(1);
+        assertEquals(ImageFormat.PNG, image.image().format());
+        assertEquals(List.of(png.length), List.of(image.image().source().bytes().asByteArray().length));
+
+        assertEquals("messages[0].content[0].image_url.url", rejected("""
+                {"model":"m","messages":[{"role":"user","content":[
+                  {"type":"image_url","image_url":{"url":"data:image/jpeg;base64,%s"}}]}]}""".formatted(data)).param());
+        assertEquals("messages[0].content[0].image_url.url", rejected("""
+                {"model":"m","messages":[{"role":"user","content":[
+                  {"type":"image_url","image_url":{"url":"data:image/tiff;base64,%s"}}]}]}""".formatted(data)).param());
+        assertEquals("messages[0].content[1].type", rejected("""
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"},
+                  {"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}""").param());
+    }
+
+    @Test
+    void emptyAndWhitespaceTextNeverReachesBedrock() {
+        ConverseRequest request = translate("""
+                {"model":"m","messages":[{"role":"system","content":" "},{"role":"user","content":"\\n"},
+                  {"role":"user","content":[{"type":"text","text":""},{"type":"text","text":"real"}]}]}""");
+        assertTrue(request.system().isEmpty());
+        assertEquals(1, request.messages().size());
+        assertEquals(List.of(ContentBlock.fromText("real")), request.messages().get(0).content());
+        assertEquals("messages", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"   "}]}""").param());
+    }
+
+    @Test
+    void stopListsAndDefaults() {
+        assertEquals(List.of("a", "b"), translate("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"stop":["a","","b"]}""")
+                .inferenceConfig().stopSequences());
+        assertTrue(translate("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"stop":null}""")
+                .inferenceConfig().stopSequences().isEmpty());
+        assertEquals("stop[1]", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"stop":["a",1]}""").param());
+        assertEquals(Integer.valueOf(10), translate("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"max_tokens":10}""")
+                .inferenceConfig().maxTokens());
+    }
+
+    @Test
+    void unknownFieldsAreReportedWithTheirPath() {
+        OpenAiException e = rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q","colour":"blue"}]}""");
+        assertEquals("messages[0].colour", e.param());
+        assertEquals("unknown_parameter", e.code());
+    }
+}
