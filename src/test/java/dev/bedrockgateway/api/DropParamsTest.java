@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.util.Map;
@@ -24,7 +25,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
-/** A LiteLLM catalog with {@code drop_params: true}, regions, ARNs and a default max_tokens. */
+/**
+ * A LiteLLM catalog with {@code drop_params: true}, regions, ARNs and a default max_tokens; the client speaks
+ * HTTP/1.1 to Bedrock here ({@code GATEWAY_BEDROCK_PROTOCOL}), HTTP/2 elsewhere.
+ */
 @QuarkusTest
 @TestProfile(DropParamsTest.Profile.class)
 @WithTestResource(BedrockStandIn.class)
@@ -33,7 +37,8 @@ class DropParamsTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.config-file", "src/test/resources/catalogs/drop-params.yaml");
+            return Map.of("gateway.config-file", "src/test/resources/catalogs/drop-params.yaml",
+                    "gateway.bedrock.protocol", "HTTP1_1");
         }
     }
 
@@ -80,5 +85,6 @@ class DropParamsTest {
         bedrock.verify(postRequestedFor(urlEqualTo("/model/arn%3Aaws%3Abedrock%3Aeu-central-1%3A123456789012%3A"
                 + "application-inference-profile%2Fa1b2c3d4e5/converse"))
                 .withHeader("Authorization", matching(".*/eu-central-1/bedrock/aws4_request.*")));
+        assertEquals("HTTP/1.1", bedrock.getAllServeEvents().get(0).getRequest().getProtocol());
     }
 }
