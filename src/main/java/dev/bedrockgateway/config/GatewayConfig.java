@@ -33,6 +33,8 @@ public interface GatewayConfig {
 
     Limits limits();
 
+    Images images();
+
     Simulator simulator();
 
     interface Auth {
@@ -92,6 +94,35 @@ public interface GatewayConfig {
          */
         @WithDefault("32768")
         int maxHeaderBytes();
+    }
+
+    /** Remote images ({@code image_url} with an {@code https://} URL), fetched by the gateway. */
+    interface Images {
+        /** Whether remote image URLs are fetched at all; when false they are answered 400. */
+        @WithDefault("true")
+        boolean fetchEnabled();
+
+        /** Largest image accepted, in bytes (Bedrock's own limit is 3.75 MB per image). */
+        @WithDefault("3932160")
+        int maxBytes();
+
+        /** Time limit for one fetch, redirects included. */
+        @WithDefault("10S")
+        Duration timeout();
+
+        /** Redirects followed; each target is checked like the first URL. */
+        @WithDefault("3")
+        int maxRedirects();
+
+        /**
+         * Hosts (exact names) or address ranges (CIDR, e.g. {@code 10.1.0.0/16}) that may be fetched although they
+         * are loopback, link-local, private or otherwise internal. Empty by default: nothing internal is reachable.
+         */
+        Optional<List<String>> allowedHosts();
+
+        /** Whether plain {@code http://} URLs are fetched too (off: only {@code https://}). */
+        @WithDefault("false")
+        boolean allowHttp();
     }
 
     interface Simulator {
