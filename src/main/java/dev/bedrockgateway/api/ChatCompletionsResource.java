@@ -2,13 +2,14 @@ package dev.bedrockgateway.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
@@ -20,10 +21,16 @@ import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.translate.ChatToConverse;
+import dev.bedrockgateway.translate.ConverseStreamToChunks;
 import dev.bedrockgateway.translate.ConverseToChat;
-import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.buffer.Buffer;
 
-/** {@code POST /v1/chat/completions}, also served without the {@code /v1} prefix as OpenAI clients use both. */
+/**
+ * {@code POST /v1/chat/completions}, also served without the {@code /v1} prefix as OpenAI clients use both. One
+ * method for JSON and SSE answers (the body decides): the answer starts only once Bedrock answered, so a failure
+ * before that is an ordinary HTTP error; in a stream, a later failure becomes one error frame.
+ */
 @Path("/")
 public class ChatCompletionsResource {
 
@@ -43,8 +50,7 @@ public class ChatCompletionsResource {
     @POST
     @Path("v1/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(byte[] body) {
+    public RestMulti<Buffer> create(byte[] body) {
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(READER, body);
         ChatCompletionRequest request = parsed.value();
         String model = request.model();
@@ -61,24 +67,26 @@ public class ChatCompletionsResource {
                 current.settings().dropParams(), parsed.unknownParams());
         String id = Ids.chatCompletionId();
         long created = Instant.now().getEpochSecond();
-        List<String> dropped = translation.droppedParams();
-        return bedrock.converse(deployment, translation.request())
-                .map(response -> {
-                    Response.ResponseBuilder ok = Response.ok(
-                            OpenAiJson.write(ConverseToChat.toChatCompletion(response, id, created, model)),
-                            MediaType.APPLICATION_JSON_TYPE);
-                    if (!dropped.isEmpty()) {
-                        ok.header(DROPPED_PARAMS_HEADER, String.join(",", dropped));
-                    }
-                    return ok.build();
-                });
+        Map<String, List<String>> headers = Sse.headers(translation.stream(), translation.droppedParams());
+        if (translation.stream()) {
+            ConverseStreamToChunks chunks = new ConverseStreamToChunks(id, created, model,
+                    translation.includeUsage(), translation.structuredOutputTool());
+            return RestMulti.fromUniResponse(bedrock.converseStream(deployment, translation.streamRequest()),
+                    events -> Sse.frames(events.onItem().transformToIterable(chunks::onEvent)),
+                    events -> headers);
+        }
+        return RestMulti.fromUniResponse(
+                bedrock.converse(deployment, translation.request()).map(response -> Buffer.buffer(OpenAiJson.write(
+                        ConverseToChat.toChatCompletion(response, id, created, model,
+                                translation.structuredOutputTool())))),
+                json -> Multi.createFrom().item(json),
+                json -> headers);
     }
 
     @POST
     @Path("chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> createWithoutPrefix(byte[] body) {
+    public RestMulti<Buffer> createWithoutPrefix(byte[] body) {
         return create(body);
     }
 }

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedExceptio
 import software.amazon.awssdk.services.bedrockruntime.model.InternalServerException;
 import software.amazon.awssdk.services.bedrockruntime.model.ModelErrorException;
 import software.amazon.awssdk.services.bedrockruntime.model.ModelNotReadyException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorException;
 import software.amazon.awssdk.services.bedrockruntime.model.ModelTimeoutException;
 import software.amazon.awssdk.services.bedrockruntime.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.bedrockruntime.model.ServiceQuotaExceededException;
@@ -38,6 +39,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
  * SDK call/attempt timeout         504   server_error           timeout               yes
  * InternalServerException          502   server_error           upstream_error        yes
  * ModelErrorException              502   server_error           upstream_error        no
+ * ModelStreamErrorException (mid-stream) 502 server_error     upstream_error        no (bytes were sent)
  * other AWS service error          502   server_error           upstream_error        no
  * connection / credentials failure 502   server_error           upstream_unreachable  yes
  * </pre>
@@ -92,7 +94,8 @@ public final class BedrockErrors {
         if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
             return error(504, ErrorTypes.SERVER, "timeout", "The call to Bedrock timed out.", null, t);
         }
-        if (t instanceof InternalServerException || t instanceof ModelErrorException) {
+        if (t instanceof InternalServerException || t instanceof ModelErrorException
+                || t instanceof ModelStreamErrorException) {
             return error(502, ErrorTypes.SERVER, "upstream_error", "Bedrock failed: " + message((AwsServiceException) t),
                     null, t);
         }

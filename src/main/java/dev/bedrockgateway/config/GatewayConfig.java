@@ -69,6 +69,13 @@ public interface GatewayConfig {
         @WithDefault("5M")
         Duration apiCallTimeout();
 
+        /**
+         * Longest silence allowed in a stream: before its first event and between two events. A stalled stream
+         * ends with an error frame (or a 504 before anything was sent), never a hang or a clean-looking end.
+         */
+        @WithDefault("60S")
+        Duration streamIdleTimeout();
+
         /** Connection timeout to the Bedrock endpoint. */
         @WithDefault("5S")
         Duration connectTimeout();

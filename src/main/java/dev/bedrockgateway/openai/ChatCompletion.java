@@ -27,6 +27,7 @@ public record ChatCompletion(String id, String object, long created, String mode
             String content,
             String refusal,
             @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String reasoningContent) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String reasoningContent,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ThinkingBlock> thinkingBlocks) {
     }
 }

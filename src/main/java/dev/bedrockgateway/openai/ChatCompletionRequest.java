@@ -11,6 +11,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * CreateChatCompletionRequest), so each one is either translated, accepted as neutral, or rejected by name —
  * none is dropped silently. Unions whose JSON shape varies ({@code stop}, {@code tool_choice}) stay
  * {@link JsonNode} and are checked by the translator, which can name the offending field precisely.
+ * <p>
+ * Two extension fields: {@code thinking} (Anthropic's {@code {"type":"enabled","budget_tokens":N}}, as LiteLLM
+ * accepts it) and {@code additional_model_request_fields} (passed to Converse's field of that name, for model
+ * options OpenAI has no name for).
  */
 @RegisterForReflection
 public record ChatCompletionRequest(
@@ -50,7 +54,9 @@ public record ChatCompletionRequest(
         String promptCacheKey,
         String promptCacheRetention,
         JsonNode promptCacheOptions,
-        JsonNode moderation) {
+        JsonNode moderation,
+        JsonNode thinking,
+        JsonNode additionalModelRequestFields) {
 
     @RegisterForReflection
     public record StreamOptions(Boolean includeUsage, Boolean includeObfuscation) {

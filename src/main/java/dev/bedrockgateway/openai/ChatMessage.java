@@ -35,7 +35,8 @@ public sealed interface ChatMessage {
 
     @RegisterForReflection
     record Assistant(MessageContent content, String refusal, String name, List<ToolCall> toolCalls,
-            JsonNode functionCall, JsonNode audio) implements ChatMessage {
+            JsonNode functionCall, JsonNode audio, String reasoningContent, List<ThinkingBlock> thinkingBlocks)
+            implements ChatMessage {
     }
 
     @RegisterForReflection

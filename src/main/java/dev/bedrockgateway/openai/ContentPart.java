@@ -17,11 +17,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public sealed interface ContentPart {
 
     @RegisterForReflection
-    record TextPart(String text) implements ContentPart {
+    /** {@code cache_control} ({@code {"type":"ephemeral"}}) marks a prompt-cache checkpoint after this part. */
+    record TextPart(String text, JsonNode cacheControl) implements ContentPart {
     }
 
     @RegisterForReflection
-    record ImagePart(ImageUrl imageUrl) implements ContentPart {
+    record ImagePart(ImageUrl imageUrl, JsonNode cacheControl) implements ContentPart {
     }
 
     @RegisterForReflection

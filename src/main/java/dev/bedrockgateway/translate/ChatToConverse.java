@@ -4,32 +4,42 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.images.FetchedImage;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.openai.ChatMessage;
 import dev.bedrockgateway.openai.ContentPart;
 import dev.bedrockgateway.openai.MessageContent;
+import dev.bedrockgateway.openai.ThinkingBlock;
 import dev.bedrockgateway.openai.ToolCall;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.services.bedrockruntime.model.AnyToolChoice;
 import software.amazon.awssdk.services.bedrockruntime.model.AutoToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.CachePointBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.CachePointType;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
 import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.ReasoningContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ReasoningTextBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.SpecificToolChoice;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.Tool;
@@ -50,34 +60,99 @@ public final class ChatToConverse {
 
     /** OpenAI allows up to 4 stop sequences; so do the Bedrock models with the smallest limit. */
     private static final int MAX_STOP_SEQUENCES = 4;
+    /** The name of the forced tool that carries a {@code response_format} answer when the schema has none. */
+    static final String DEFAULT_STRUCTURED_OUTPUT_TOOL = "json_response";
+    private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    /** Anthropic's minimum thinking budget. */
+    private static final int MIN_THINKING_BUDGET = 1024;
+    /** Room left for the answer when the client set no max_tokens but asked for reasoning. */
+    private static final int ANSWER_TOKENS_WITH_THINKING = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final CachePointBlock CACHE_POINT = CachePointBlock.builder().type(CachePointType.DEFAULT).build();
 
     private final ChatCompletionRequest request;
     private final Deployment deployment;
     private final UnsupportedParams params;
+    private final Map<String, FetchedImage> remoteImages;
+    private StructuredOutput structuredOutput;
+    private Integer thinkingBudget;
 
     /**
-     * The translated request, and the names of parameters dropped under {@code drop_params}.
+     * The translated request, the names of parameters dropped under {@code drop_params}, and what the response
+     * side needs to know.
+     *
+     * @param structuredOutputTool the forced tool whose input is the {@code response_format} answer, or null
+     * @param includeUsage {@code stream_options.include_usage}
      */
-    public record Translation(ConverseRequest request, List<String> droppedParams) {
+    public record Translation(ConverseRequest request, List<String> droppedParams, String structuredOutputTool,
+            boolean stream, boolean includeUsage) {
+
+        /** The same request for ConverseStream, which takes the same fields under another type. */
+        public ConverseStreamRequest streamRequest() {
+            return ConverseStreamRequest.builder()
+                    .modelId(request.modelId())
+                    .messages(request.messages())
+                    .system(request.hasSystem() ? request.system() : null)
+                    .inferenceConfig(request.inferenceConfig())
+                    .toolConfig(request.toolConfig())
+                    .additionalModelRequestFields(request.additionalModelRequestFields())
+                    .build();
+        }
     }
 
-    private ChatToConverse(ChatCompletionRequest request, Deployment deployment, boolean dropParams) {
+    private record StructuredOutput(String toolName, Tool tool) {
+    }
+
+    /** An {@code image_url} whose URL must be fetched, and the param naming it. */
+    public record RemoteImageRef(String url, String param) {
+    }
+
+    private ChatToConverse(ChatCompletionRequest request, Deployment deployment, boolean dropParams,
+            Map<String, FetchedImage> remoteImages) {
         this.request = request;
         this.deployment = deployment;
         this.params = new UnsupportedParams(dropParams);
+        this.remoteImages = remoteImages;
     }
 
     /**
      * @param unknownParams request fields OpenAI does not define (paths such as {@code foo} or
      *        {@code messages[0].bar}), collected by the JSON reader
+     * @param remoteImages the images of {@link #remoteImages(ChatCompletionRequest)}, fetched, by URL
      */
     public static Translation toConverseRequest(ChatCompletionRequest request, Deployment deployment,
-            boolean dropParams, List<String> unknownParams) {
-        ChatToConverse t = new ChatToConverse(request, deployment, dropParams);
+            boolean dropParams, List<String> unknownParams, Map<String, FetchedImage> remoteImages) {
+        ChatToConverse t = new ChatToConverse(request, deployment, dropParams, remoteImages);
         unknownParams.forEach(t.params::unknown);
         ConverseRequest converse = t.translate();
-        return new Translation(converse, t.params.dropped());
+        boolean stream = Boolean.TRUE.equals(request.stream());
+        boolean includeUsage = stream && request.streamOptions() != null
+                && Boolean.TRUE.equals(request.streamOptions().includeUsage());
+        return new Translation(converse, t.params.dropped(),
+                t.structuredOutput == null ? null : t.structuredOutput.toolName(), stream, includeUsage);
+    }
+
+    public static Translation toConverseRequest(ChatCompletionRequest request, Deployment deployment,
+            boolean dropParams, List<String> unknownParams) {
+        return toConverseRequest(request, deployment, dropParams, unknownParams, Map.of());
+    }
+
+    /** The {@code image_url} parts whose URL is not a {@code data:} URL: the caller fetches them first. */
+    public static List<RemoteImageRef> remoteImages(ChatCompletionRequest request) {
+        List<RemoteImageRef> refs = new ArrayList<>();
+        List<ChatMessage> messages = request.messages() == null ? List.of() : request.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i) instanceof ChatMessage.User user && user.content() instanceof MessageContent.Parts p) {
+                for (int j = 0; j < p.parts().size(); j++) {
+                    if (p.parts().get(j) instanceof ContentPart.ImagePart image && image.imageUrl() != null
+                            && image.imageUrl().url() != null && !image.imageUrl().url().startsWith("data:")) {
+                        refs.add(new RemoteImageRef(image.imageUrl().url(),
+                                "messages[" + i + "].content[" + j + "].image_url.url"));
+                    }
+                }
+            }
+        }
+        return refs;
     }
 
     private ConverseRequest translate() {
@@ -85,6 +160,8 @@ public final class ChatToConverse {
         if (request.messages() == null || request.messages().isEmpty()) {
             throw OpenAiException.invalidRequest("messages", "'messages' is required and must not be empty.");
         }
+        thinkingBudget = thinkingBudget();
+        structuredOutput = structuredOutput();
         boolean toolChoiceNone = toolChoiceIsNone();
         Conversation conversation = new Conversation(toolChoiceNone);
         List<SystemContentBlock> system = new ArrayList<>();
@@ -112,17 +189,17 @@ public final class ChatToConverse {
         if (tools != null) {
             builder.toolConfig(tools);
         }
+        ObjectNode additional = additionalModelRequestFields();
+        if (!additional.isEmpty()) {
+            builder.additionalModelRequestFields(Documents.fromJson(additional));
+        }
         return builder.build();
     }
 
     // ---- options -------------------------------------------------------------------------------------------
 
     private void checkUnsupportedOptions() {
-        if (Boolean.TRUE.equals(request.stream())) {
-            throw OpenAiException.invalidRequest("stream", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
-                    "Streaming ('stream': true) is not supported by this version of bedrock-gateway yet.");
-        }
-        if (request.streamOptions() != null) {
+        if (request.streamOptions() != null && !Boolean.TRUE.equals(request.stream())) {
             throw OpenAiException.invalidRequest("stream_options", ErrorTypes.CODE_INVALID_VALUE,
                     "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
         }
@@ -162,25 +239,11 @@ public final class ChatToConverse {
                 params.unsupported("logit_bias", "cannot be honoured: Amazon Bedrock has no token biasing");
             }
         }
-        if (request.responseFormat() != null && request.responseFormat().type() != null) {
-            String type = request.responseFormat().type();
-            switch (type) {
-                case "text" -> {
-                }
-                case "json_object", "json_schema" -> params.unsupported("response_format",
-                        "of type '" + type + "' is not supported by this version of bedrock-gateway yet");
-                default -> throw invalidValue("response_format.type",
-                        "'" + type + "' is not one of 'text', 'json_object', 'json_schema'");
-            }
-        }
         if (Boolean.TRUE.equals(request.store())) {
             params.unsupported("store", "cannot be honoured: the gateway does not store completions");
         }
         if (request.serviceTier() != null && !Set.of("auto", "default").contains(request.serviceTier())) {
             params.unsupported("service_tier", "'" + request.serviceTier() + "' cannot be honoured on Amazon Bedrock");
-        }
-        if (request.reasoningEffort() != null) {
-            params.unsupported("reasoning_effort", "is not supported by this version of bedrock-gateway yet");
         }
         if (request.verbosity() != null && !"medium".equals(request.verbosity())) {
             params.unsupported("verbosity", "cannot be honoured on Amazon Bedrock");
@@ -227,33 +290,171 @@ public final class ChatToConverse {
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens()
                 : request.maxTokens();
         String maxTokensParam = request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
+        if (maxTokens != null && maxTokens < 1) {
+            throw invalidValue(maxTokensParam, maxTokens + " is less than the minimum of 1");
+        }
+        if (thinkingBudget != null && maxTokens != null && maxTokens <= thinkingBudget) {
+            throw invalidValue(maxTokensParam, maxTokens + " leaves no room for an answer after the reasoning budget"
+                    + " of " + thinkingBudget + " tokens; it must be greater");
+        }
+        if (maxTokens == null && deployment.maxTokens().isPresent()
+                && (thinkingBudget == null || deployment.maxTokens().getAsInt() > thinkingBudget)) {
+            maxTokens = deployment.maxTokens().getAsInt();
+        }
+        if (maxTokens == null && thinkingBudget != null) {
+            maxTokens = thinkingBudget + ANSWER_TOKENS_WITH_THINKING;
+        }
         if (maxTokens != null) {
-            if (maxTokens < 1) {
-                throw invalidValue(maxTokensParam, maxTokens + " is less than the minimum of 1");
-            }
             config.maxTokens(maxTokens);
-        } else if (deployment.maxTokens().isPresent()) {
-            config.maxTokens(deployment.maxTokens().getAsInt());
         }
         if (request.temperature() != null) {
             double t = request.temperature();
             if (t < 0 || t > 2) {
                 throw invalidValue("temperature", t + " is not between 0 and 2");
             }
-            config.temperature((float) t);
+            if (thinkingBudget != null && t != 1.0) {
+                params.unsupported("temperature", "other than 1 cannot be honoured while the model reasons"
+                        + " (extended thinking)");
+            } else {
+                config.temperature((float) t);
+            }
         }
         if (request.topP() != null) {
             double p = request.topP();
             if (p < 0 || p > 1) {
                 throw invalidValue("top_p", p + " is not between 0 and 1");
             }
-            config.topP((float) p);
+            if (thinkingBudget != null && p < 0.95) {
+                params.unsupported("top_p", "below 0.95 cannot be honoured while the model reasons"
+                        + " (extended thinking)");
+            } else {
+                config.topP((float) p);
+            }
         }
         List<String> stop = stopSequences();
         if (!stop.isEmpty()) {
             config.stopSequences(stop);
         }
         return config.build();
+    }
+
+    /**
+     * {@code reasoning_effort} or the {@code thinking} extension -> Claude extended thinking
+     * (https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html), with LiteLLM's
+     * budgets for the efforts: low 1024, medium 2048, high 4096 tokens.
+     */
+    private Integer thinkingBudget() {
+        JsonNode thinking = request.thinking();
+        String effort = request.reasoningEffort();
+        Integer budget;
+        String param;
+        if (thinking != null && !thinking.isNull()) {
+            param = "thinking";
+            if (!thinking.isObject()) {
+                throw invalidType("thinking", "an object");
+            }
+            String type = thinking.path("type").asText("");
+            if ("disabled".equals(type)) {
+                return null;
+            }
+            if (!"enabled".equals(type)) {
+                throw invalidValue("thinking.type", "'" + type + "' is not one of 'enabled', 'disabled'");
+            }
+            JsonNode tokens = thinking.get("budget_tokens");
+            if (tokens == null || !tokens.isIntegralNumber()) {
+                throw invalidType("thinking.budget_tokens", "an integer");
+            }
+            budget = tokens.intValue();
+            if (budget < MIN_THINKING_BUDGET) {
+                throw invalidValue("thinking.budget_tokens", budget + " is less than the minimum of "
+                        + MIN_THINKING_BUDGET);
+            }
+        } else if (effort != null) {
+            param = "reasoning_effort";
+            budget = switch (effort) {
+                case "none" -> null;
+                case "minimal", "low" -> MIN_THINKING_BUDGET;
+                case "medium" -> 2048;
+                case "high" -> 4096;
+                default -> throw invalidValue("reasoning_effort",
+                        "'" + effort + "' is not one of 'none', 'minimal', 'low', 'medium', 'high'");
+            };
+        } else {
+            return null;
+        }
+        if (budget != null && !deployment.modelId().contains("anthropic.claude")) {
+            params.unsupported(param, "cannot be honoured for this model: extended thinking is mapped for"
+                    + " Anthropic Claude models on Bedrock");
+            return null;
+        }
+        return budget;
+    }
+
+    /**
+     * {@code response_format} json_object / json_schema: Bedrock has no JSON mode every model shares, so the answer
+     * is requested as the input of a forced tool whose input schema is the requested schema; the response side
+     * turns that input back into {@code content} with {@code finish_reason: "stop"}.
+     */
+    private StructuredOutput structuredOutput() {
+        ChatCompletionRequest.ResponseFormat format = request.responseFormat();
+        if (format == null || format.type() == null || "text".equals(format.type())) {
+            return null;
+        }
+        String name;
+        String description;
+        JsonNode schema;
+        switch (format.type()) {
+            case "json_object" -> {
+                name = DEFAULT_STRUCTURED_OUTPUT_TOOL;
+                description = "Respond with your complete answer as a JSON object, as the input of this tool.";
+                schema = JSON.createObjectNode().put("type", "object");
+            }
+            case "json_schema" -> {
+                JsonNode jsonSchema = format.jsonSchema();
+                if (jsonSchema == null || !jsonSchema.isObject()) {
+                    throw OpenAiException.invalidRequest("response_format.json_schema",
+                            "'response_format.json_schema' is required when type is 'json_schema'.");
+                }
+                name = jsonSchema.path("name").asText(DEFAULT_STRUCTURED_OUTPUT_TOOL);
+                if (!TOOL_NAME.matcher(name).matches()) {
+                    throw invalidValue("response_format.json_schema.name",
+                            "must be 1-64 letters, digits, underscores or dashes");
+                }
+                description = jsonSchema.path("description").asText(
+                        "Respond with your complete answer, as the input of this tool, following its schema.");
+                schema = jsonSchema.get("schema");
+                if (schema == null || schema.isNull()) {
+                    schema = JSON.createObjectNode().put("type", "object");
+                } else if (!schema.isObject() || !"object".equals(schema.path("type").asText())) {
+                    throw invalidValue("response_format.json_schema.schema",
+                            "the root must be a JSON Schema of type 'object'");
+                }
+            }
+            default -> throw invalidValue("response_format.type",
+                    "'" + format.type() + "' is not one of 'text', 'json_object', 'json_schema'");
+        }
+        if (thinkingBudget != null) {
+            params.unsupported("response_format", "cannot be combined with extended thinking on Bedrock (a forced"
+                    + " tool is not allowed while the model reasons)");
+            return null;
+        }
+        return new StructuredOutput(name, toolSpec(name, description, schema));
+    }
+
+    /** The {@code thinking} setting and the {@code additional_model_request_fields} pass-through (which wins). */
+    private ObjectNode additionalModelRequestFields() {
+        ObjectNode fields = JSON.createObjectNode();
+        if (thinkingBudget != null) {
+            fields.putObject("thinking").put("type", "enabled").put("budget_tokens", thinkingBudget);
+        }
+        JsonNode extra = request.additionalModelRequestFields();
+        if (extra != null && !extra.isNull()) {
+            if (!extra.isObject()) {
+                throw invalidType("additional_model_request_fields", "an object");
+            }
+            fields.setAll((ObjectNode) extra);
+        }
+        return fields;
     }
 
     private List<String> stopSequences() {
@@ -291,9 +492,9 @@ public final class ChatToConverse {
             throw invalidType(at, "an object");
         }
         if (message instanceof ChatMessage.System s) {
-            texts(s.content(), at).forEach(t -> system.add(SystemContentBlock.fromText(t)));
+            systemBlocks(s.content(), at, system);
         } else if (message instanceof ChatMessage.Developer d) {
-            texts(d.content(), at).forEach(t -> system.add(SystemContentBlock.fromText(t)));
+            systemBlocks(d.content(), at, system);
         } else if (message instanceof ChatMessage.User u) {
             conversation.add(ConversationRole.USER, userBlocks(u.content(), at));
         } else if (message instanceof ChatMessage.Assistant a) {
@@ -304,6 +505,40 @@ public final class ChatToConverse {
             throw OpenAiException.invalidRequest(at + ".role", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
                     "Messages with role 'function' are deprecated and not supported; use role 'tool'.");
         }
+    }
+
+    private void systemBlocks(MessageContent content, String at, List<SystemContentBlock> system) {
+        if (content instanceof MessageContent.Parts p) {
+            for (int j = 0; j < p.parts().size(); j++) {
+                if (!(p.parts().get(j) instanceof ContentPart.TextPart text)) {
+                    throw OpenAiException.invalidRequest(at + ".content[" + j + "].type",
+                            ErrorTypes.CODE_INVALID_VALUE, "Only 'text' content parts are allowed here.");
+                }
+                if (text.text() != null && !text.text().isBlank()) {
+                    system.add(SystemContentBlock.fromText(text.text()));
+                }
+                if (cachePoint(text.cacheControl(), at + ".content[" + j + "].cache_control") && !system.isEmpty()) {
+                    system.add(SystemContentBlock.fromCachePoint(CACHE_POINT));
+                }
+            }
+        } else {
+            texts(content, at).forEach(t -> system.add(SystemContentBlock.fromText(t)));
+        }
+    }
+
+    /**
+     * Anthropic-style {@code cache_control: {"type":"ephemeral"}} on a part: a Converse {@code cachePoint} after it
+     * (https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html).
+     */
+    private static boolean cachePoint(JsonNode cacheControl, String at) {
+        if (cacheControl == null || cacheControl.isNull()) {
+            return false;
+        }
+        if (!cacheControl.isObject() || !"ephemeral".equals(cacheControl.path("type").asText())) {
+            throw OpenAiException.invalidRequest(at + ".type", ErrorTypes.CODE_INVALID_VALUE,
+                    "cache_control must be {\"type\": \"ephemeral\"}.");
+        }
+        return true;
     }
 
     /** Text of a system/developer/tool message: a string or text parts; empty text is skipped. */
@@ -353,8 +588,14 @@ public final class ChatToConverse {
                 if (text.text() != null && !text.text().isBlank()) {
                     blocks.add(ContentBlock.fromText(text.text()));
                 }
+                if (cachePoint(text.cacheControl(), partAt + ".cache_control") && !blocks.isEmpty()) {
+                    blocks.add(ContentBlock.fromCachePoint(CACHE_POINT));
+                }
             } else if (part instanceof ContentPart.ImagePart image) {
                 blocks.add(ContentBlock.fromImage(image(image, partAt)));
+                if (cachePoint(image.cacheControl(), partAt + ".cache_control")) {
+                    blocks.add(ContentBlock.fromCachePoint(CACHE_POINT));
+                }
             } else if (part instanceof ContentPart.AudioPart) {
                 throw unsupportedPart(partAt, "input_audio");
             } else if (part instanceof ContentPart.FilePart) {
@@ -374,16 +615,23 @@ public final class ChatToConverse {
                 "Content parts of type '" + type + "' are not supported by bedrock-gateway.");
     }
 
-    /** {@code data:image/...;base64,...} URLs; the declared type must match the bytes. */
-    private static ImageBlock image(ContentPart.ImagePart part, String at) {
+    /**
+     * {@code data:image/...;base64,...} URLs, or remote URLs the caller fetched beforehand; either way the declared
+     * type must match the bytes.
+     */
+    private ImageBlock image(ContentPart.ImagePart part, String at) {
         String urlAt = at + ".image_url.url";
         if (part.imageUrl() == null || part.imageUrl().url() == null) {
             throw OpenAiException.invalidRequest(urlAt, "'image_url.url' is required.");
         }
         String url = part.imageUrl().url();
         if (!url.startsWith("data:")) {
-            throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
-                    "Only data: URLs (data:image/png;base64,...) are supported for images in this version.");
+            FetchedImage fetched = remoteImages.get(url);
+            if (fetched == null) {
+                throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                        "Image URLs must be data: URLs (data:image/png;base64,...) or fetchable https:// URLs.");
+            }
+            return imageBlock(fetched.contentType(), fetched.bytes(), urlAt);
         }
         int comma = url.indexOf(',');
         String header = comma < 0 ? "" : url.substring(5, comma);
@@ -391,7 +639,17 @@ public final class ChatToConverse {
             throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
                     "Image data URLs must be base64 encoded: data:image/<type>;base64,<data>.");
         }
-        String mime = header.substring(0, header.length() - ";base64".length());
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(url.substring(comma + 1));
+        } catch (IllegalArgumentException e) {
+            throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
+                    "Image data is not valid base64.");
+        }
+        return imageBlock(header.substring(0, header.length() - ";base64".length()), bytes, urlAt);
+    }
+
+    private static ImageBlock imageBlock(String mime, byte[] bytes, String urlAt) {
         ImageFormat declared = switch (mime) {
             case "image/png" -> ImageFormat.PNG;
             case "image/jpeg", "image/jpg" -> ImageFormat.JPEG;
@@ -400,13 +658,6 @@ public final class ChatToConverse {
             default -> throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
                     "Image type '" + mime + "' is not supported; use image/png, image/jpeg, image/gif or image/webp.");
         };
-        byte[] bytes;
-        try {
-            bytes = Base64.getMimeDecoder().decode(url.substring(comma + 1));
-        } catch (IllegalArgumentException e) {
-            throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
-                    "Image data is not valid base64.");
-        }
         ImageFormat actual = ImageFormats.detect(bytes);
         if (actual != declared) {
             throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
@@ -425,7 +676,7 @@ public final class ChatToConverse {
             throw OpenAiException.invalidRequest(at + ".function_call", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
                     "'function_call' is deprecated and not supported; use 'tool_calls'.");
         }
-        List<ContentBlock> blocks = new ArrayList<>();
+        List<ContentBlock> blocks = reasoningBlocks(a.thinkingBlocks(), at + ".thinking_blocks");
         if (a.content() instanceof MessageContent.Text t) {
             if (!t.text().isBlank()) {
                 blocks.add(ContentBlock.fromText(t.text()));
@@ -454,6 +705,42 @@ public final class ChatToConverse {
         List<ToolCall> calls = a.toolCalls() == null ? List.of() : a.toolCalls();
         for (int j = 0; j < calls.size(); j++) {
             blocks.add(toolUse(calls.get(j), at + ".tool_calls[" + j + "]", conversation));
+        }
+        return blocks;
+    }
+
+    /**
+     * Earlier reasoning, sent back as LiteLLM's {@code thinking_blocks}: Bedrock requires it, signature included,
+     * in an assistant turn that made tool calls while thinking. A bare {@code reasoning_content} has no signature
+     * and cannot be sent back; it is left out.
+     */
+    private static List<ContentBlock> reasoningBlocks(List<ThinkingBlock> thinking, String at) {
+        List<ContentBlock> blocks = new ArrayList<>();
+        if (thinking == null) {
+            return blocks;
+        }
+        for (int k = 0; k < thinking.size(); k++) {
+            ThinkingBlock block = thinking.get(k);
+            String blockAt = at + "[" + k + "]";
+            if (block != null && ThinkingBlock.REDACTED.equals(block.type()) && block.data() != null) {
+                byte[] data;
+                try {
+                    data = Base64.getDecoder().decode(block.data());
+                } catch (IllegalArgumentException e) {
+                    throw OpenAiException.invalidRequest(blockAt + ".data", ErrorTypes.CODE_INVALID_VALUE,
+                            "Redacted thinking data must be base64.");
+                }
+                blocks.add(ContentBlock.fromReasoningContent(
+                        ReasoningContentBlock.fromRedactedContent(SdkBytes.fromByteArray(data))));
+            } else if (block != null && ThinkingBlock.THINKING.equals(block.type()) && block.signature() != null) {
+                blocks.add(ContentBlock.fromReasoningContent(ReasoningContentBlock.fromReasoningText(
+                        ReasoningTextBlock.builder().text(block.thinking() == null ? "" : block.thinking())
+                                .signature(block.signature()).build())));
+            } else {
+                throw OpenAiException.invalidRequest(blockAt, ErrorTypes.CODE_INVALID_VALUE,
+                        "Thinking blocks must be {type: thinking, thinking, signature} or {type: redacted_thinking,"
+                                + " data}.");
+            }
         }
         return blocks;
     }
@@ -557,12 +844,27 @@ public final class ChatToConverse {
             specs.add(toolSpec(name, tool.function().description(), schema));
         }
         ToolChoice choice = toolChoice(declared);
+        if (structuredOutput != null && declared.contains(structuredOutput.toolName())) {
+            throw invalidValue("response_format.json_schema.name", "'" + structuredOutput.toolName()
+                    + "' is also the name of a declared tool");
+        }
         if (none) {
-            return null;
+            return structuredOutput == null ? null : ToolConfiguration.builder().tools(structuredOutput.tool())
+                    .toolChoice(forced(structuredOutput.toolName())).build();
         }
         for (String used : toolNamesInHistory) {
             if (declared.add(used)) {
                 specs.add(toolSpec(used, "Tool used earlier in this conversation.", null));
+            }
+        }
+        if (structuredOutput != null) {
+            boolean onlyTool = specs.isEmpty();
+            specs.add(structuredOutput.tool());
+            if (onlyTool) {
+                choice = forced(structuredOutput.toolName());
+            } else if (choice == null || choice.auto() != null) {
+                // The answer is either a real tool call or the JSON answer: some tool must be called.
+                choice = ToolChoice.fromAny(AnyToolChoice.builder().build());
             }
         }
         if (specs.isEmpty()) {
@@ -573,6 +875,10 @@ public final class ChatToConverse {
             config.toolChoice(choice);
         }
         return config.build();
+    }
+
+    private static ToolChoice forced(String name) {
+        return ToolChoice.fromTool(SpecificToolChoice.builder().name(name).build());
     }
 
     private static Tool toolSpec(String name, String description, JsonNode schema) {

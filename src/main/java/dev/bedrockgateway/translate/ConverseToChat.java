@@ -1,9 +1,11 @@
 package dev.bedrockgateway.translate;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import dev.bedrockgateway.openai.ChatCompletion;
+import dev.bedrockgateway.openai.ThinkingBlock;
 import dev.bedrockgateway.openai.ToolCall;
 import software.amazon.awssdk.services.bedrockruntime.model.CitationGeneratedContent;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
@@ -12,8 +14,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ReasoningContentBloc
 
 /**
  * Bedrock Converse response -> OpenAI {@code chat.completion}. Every text block is kept (concatenated in order),
- * every toolUse becomes a {@code tool_calls} entry, and reasoning goes to {@code reasoning_content}, never into
- * {@code content}.
+ * every toolUse becomes a {@code tool_calls} entry, and reasoning goes to {@code reasoning_content} (with its
+ * signature in {@code thinking_blocks}), never into {@code content}. The forced tool that carries a
+ * {@code response_format} answer becomes the {@code content}.
  */
 public final class ConverseToChat {
 
@@ -24,22 +27,31 @@ public final class ConverseToChat {
      * @param id the completion id ({@code chatcmpl-...})
      * @param created epoch seconds
      * @param model the model name the client sent (not the Bedrock id)
+     * @param structuredOutputTool the tool forced for {@code response_format}, or null
      */
-    public static ChatCompletion toChatCompletion(ConverseResponse response, String id, long created, String model) {
+    public static ChatCompletion toChatCompletion(ConverseResponse response, String id, long created, String model,
+            String structuredOutputTool) {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
+        List<ThinkingBlock> thinking = new ArrayList<>();
         List<ToolCall> toolCalls = new ArrayList<>();
+        boolean structured = false;
         List<ContentBlock> blocks = response.output() == null || response.output().message() == null
                 ? List.of() : response.output().message().content();
         for (ContentBlock block : blocks) {
             if (block.text() != null) {
                 text.append(block.text());
             } else if (block.toolUse() != null) {
-                toolCalls.add(new ToolCall(block.toolUse().toolUseId(), "function",
-                        new ToolCall.FunctionCall(block.toolUse().name(),
-                                Documents.toJson(block.toolUse().input()).toString())));
+                String arguments = Documents.toJson(block.toolUse().input()).toString();
+                if (block.toolUse().name().equals(structuredOutputTool)) {
+                    text.append(arguments);
+                    structured = true;
+                } else {
+                    toolCalls.add(new ToolCall(block.toolUse().toolUseId(), "function",
+                            new ToolCall.FunctionCall(block.toolUse().name(), arguments)));
+                }
             } else if (block.reasoningContent() != null) {
-                appendReasoning(reasoning, block.reasoningContent());
+                reasoning(block.reasoningContent(), reasoning, thinking);
             } else if (block.citationsContent() != null) {
                 for (CitationGeneratedContent c : block.citationsContent().content()) {
                     if (c.text() != null) {
@@ -51,18 +63,25 @@ public final class ConverseToChat {
         String finishReason = FinishReasons.fromStopReason(response.stopReasonAsString());
         if (!toolCalls.isEmpty() && FinishReasons.STOP.equals(finishReason)) {
             finishReason = FinishReasons.TOOL_CALLS;
+        } else if (toolCalls.isEmpty() && structured && FinishReasons.TOOL_CALLS.equals(finishReason)) {
+            finishReason = FinishReasons.STOP;
         }
         String content = text.length() == 0 && !toolCalls.isEmpty() ? null : text.toString();
         ChatCompletion.Message message = new ChatCompletion.Message("assistant", content, null, toolCalls,
-                reasoning.length() == 0 ? null : reasoning.toString());
+                reasoning.length() == 0 ? null : reasoning.toString(), thinking);
         return new ChatCompletion(id, ChatCompletion.OBJECT, created, model,
                 List.of(new ChatCompletion.Choice(0, message, finishReason, null)),
                 Usages.fromTokenUsage(response.usage()));
     }
 
-    private static void appendReasoning(StringBuilder reasoning, ReasoningContentBlock block) {
-        if (block.reasoningText() != null && block.reasoningText().text() != null) {
-            reasoning.append(block.reasoningText().text());
+    private static void reasoning(ReasoningContentBlock block, StringBuilder reasoning, List<ThinkingBlock> thinking) {
+        if (block.reasoningText() != null) {
+            String text = block.reasoningText().text() == null ? "" : block.reasoningText().text();
+            reasoning.append(text);
+            thinking.add(new ThinkingBlock(ThinkingBlock.THINKING, text, block.reasoningText().signature(), null));
+        } else if (block.redactedContent() != null) {
+            thinking.add(new ThinkingBlock(ThinkingBlock.REDACTED, null, null,
+                    Base64.getEncoder().encodeToString(block.redactedContent().asByteArray())));
         }
     }
 }

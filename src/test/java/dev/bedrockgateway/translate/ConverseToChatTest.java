@@ -33,9 +33,21 @@ class ConverseToChatTest {
         ChatCompletion completion = ConverseToChat.toChatCompletion(response("end_turn",
                 ContentBlock.fromReasoningContent(ReasoningContentBlock.fromReasoningText(
                         ReasoningTextBlock.builder().text("thinking...").signature("sig").build())),
-                ContentBlock.fromText("Answer.")), "chatcmpl-x", 1, "m");
+                ContentBlock.fromText("Answer.")), "chatcmpl-x", 1, "m", null);
         assertEquals("Answer.", completion.choices().get(0).message().content());
         assertEquals("thinking...", completion.choices().get(0).message().reasoningContent());
+        assertEquals("sig", completion.choices().get(0).message().thinkingBlocks().get(0).signature());
+    }
+
+    @Test
+    void theStructuredOutputToolBecomesContentWithFinishReasonStop() {
+        ChatCompletion completion = ConverseToChat.toChatCompletion(response("tool_use",
+                ContentBlock.fromToolUse(ToolUseBlock.builder().toolUseId("a").name("answer")
+                        .input(Document.mapBuilder().putString("city", "Oslo").build()).build())),
+                "chatcmpl-x", 1, "m", "answer");
+        assertEquals("{\"city\":\"Oslo\"}", completion.choices().get(0).message().content());
+        assertEquals(0, completion.choices().get(0).message().toolCalls().size());
+        assertEquals("stop", completion.choices().get(0).finishReason());
     }
 
     @Test
@@ -44,7 +56,7 @@ class ConverseToChatTest {
                 ContentBlock.fromToolUse(ToolUseBlock.builder().toolUseId("a").name("f")
                         .input(Document.mapBuilder().putNumber("n", 1.5).putString("s", "x").build()).build()),
                 ContentBlock.fromToolUse(ToolUseBlock.builder().toolUseId("b").name("g")
-                        .input(Document.mapBuilder().build()).build())), "chatcmpl-x", 1, "m");
+                        .input(Document.mapBuilder().build()).build())), "chatcmpl-x", 1, "m", null);
         ChatCompletion.Message message = completion.choices().get(0).message();
         assertNull(message.content());
         assertEquals(2, message.toolCalls().size());
@@ -54,7 +66,7 @@ class ConverseToChatTest {
 
     @Test
     void emptyAnswerIsAnEmptyString() {
-        ChatCompletion completion = ConverseToChat.toChatCompletion(response("max_tokens"), "chatcmpl-x", 1, "m");
+        ChatCompletion completion = ConverseToChat.toChatCompletion(response("max_tokens"), "chatcmpl-x", 1, "m", null);
         assertEquals("", completion.choices().get(0).message().content());
         assertEquals("length", completion.choices().get(0).finishReason());
         assertEquals(5, completion.usage().totalTokens());
