@@ -24,7 +24,11 @@ import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
+import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
@@ -34,6 +38,7 @@ import com.openai.models.models.Model;
 
 import dev.bedrockgateway.testing.BedrockStandIn;
 import dev.bedrockgateway.testing.ConverseReplies;
+import dev.bedrockgateway.testing.EventStreamFrames;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -154,5 +159,51 @@ class OpenAiSdkContractTest {
         } finally {
             anonymous.close();
         }
+    }
+
+    /** The SDK's own accumulator must rebuild from the stream exactly what the non-streaming call returns. */
+    @Test
+    void streamedChunksAccumulateToTheNonStreamingResult() {
+        bedrock.stubFor(post(urlPathMatching("/model/.*/converse")).willReturn(ConverseReplies.json("""
+                {"output":{"message":{"role":"assistant","content":[
+                   {"text":"Let me check."},
+                   {"toolUse":{"toolUseId":"tooluse_1","name":"lookup","input":{"q":"bedrock","n":2}}},
+                   {"toolUse":{"toolUseId":"tooluse_2","name":"lookup","input":{"q":"quarkus"}}}]}},
+                 "stopReason":"tool_use","usage":{"inputTokens":5,"outputTokens":6,"totalTokens":11},
+                 "metrics":{"latencyMs":1}}""")));
+        bedrock.stubFor(post(urlPathMatching("/model/.*/converse-stream")).willReturn(EventStreamFrames.stream()
+                .start().text(0, "Let me").text(0, " check.").stop(0)
+                .toolStart(1, "tooluse_1", "lookup").toolInput(1, "{\"q\":\"bed").toolInput(1, "rock\",\"n\":2}").stop(1)
+                .toolStart(2, "tooluse_2", "lookup").toolInput(2, "{\"q\":\"quarkus\"}").stop(2)
+                .messageStop("tool_use").metadata(5, 6).response()));
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4o")
+                .addUserMessage("Look things up").build();
+
+        ChatCompletion whole = openai.chat().completions().create(params);
+        ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> stream = openai.chat().completions().createStreaming(
+                params.toBuilder().streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                        .build())) {
+            stream.stream().forEach(chunk -> {
+                chunk.validate();
+                accumulator.accumulate(chunk);
+            });
+        }
+        ChatCompletion accumulated = accumulator.chatCompletion();
+
+        accumulated.validate();
+        assertEquals(whole.model(), accumulated.model());
+        assertEquals(whole.choices().get(0).message().content(), accumulated.choices().get(0).message().content());
+        assertEquals(whole.choices().get(0).finishReason(), accumulated.choices().get(0).finishReason());
+        List<ChatCompletionMessageToolCall> expected = whole.choices().get(0).message().toolCalls().orElseThrow();
+        List<ChatCompletionMessageToolCall> actual = accumulated.choices().get(0).message().toolCalls().orElseThrow();
+        assertEquals(2, actual.size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(expected.get(i).asFunction().id(), actual.get(i).asFunction().id());
+            assertEquals(expected.get(i).asFunction().function().name(), actual.get(i).asFunction().function().name());
+            assertEquals(expected.get(i).asFunction().function().arguments(),
+                    actual.get(i).asFunction().function().arguments());
+        }
+        assertEquals(whole.usage().orElseThrow().totalTokens(), accumulated.usage().orElseThrow().totalTokens());
     }
 }

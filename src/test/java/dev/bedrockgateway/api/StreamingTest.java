@@ -211,4 +211,48 @@ class StreamingTest {
                         + "\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200).contentType(ContentType.JSON);
     }
+
+    @Test
+    void structuredOutputStreamsAsContentWithFinishReasonStop() throws Exception {
+        bedrock.stubFor(post(urlEqualTo(STREAM_PATH)).willReturn(EventStreamFrames.stream().start()
+                .toolStart(0, "tooluse_s", "json_response").toolInput(0, "{\"ok\":").toolInput(0, "true}").stop(0)
+                .messageStop("tool_use").metadata(5, 5).response()));
+
+        List<JsonNode> chunks = chunks(dataFrames(stream(",\"response_format\":{\"type\":\"json_object\"}")
+                .asString()));
+
+        StringBuilder content = new StringBuilder();
+        for (JsonNode chunk : chunks) {
+            assertFalse(chunk.at("/choices/0/delta").has("tool_calls"), chunk.toString());
+            content.append(chunk.at("/choices/0/delta/content").asText(""));
+        }
+        assertEquals("{\"ok\":true}", content.toString());
+        assertEquals("stop", chunks.get(chunks.size() - 1).at("/choices/0/finish_reason").asText());
+    }
+
+    @Test
+    void reasoningStreamsToReasoningContentNeverToContent() throws Exception {
+        bedrock.stubFor(post(urlEqualTo(STREAM_PATH)).willReturn(EventStreamFrames.stream().start()
+                .reasoning(0, "Let me ").reasoning(0, "think.").signature(0, "c2ln").stop(0)
+                .text(1, "Answer.").stop(1).messageStop("end_turn").metadata(5, 5).response()));
+
+        List<JsonNode> chunks = chunks(dataFrames(stream(",\"reasoning_effort\":\"low\"").asString()));
+
+        StringBuilder reasoning = new StringBuilder();
+        StringBuilder content = new StringBuilder();
+        String signature = null;
+        for (JsonNode chunk : chunks) {
+            reasoning.append(chunk.at("/choices/0/delta/reasoning_content").asText(""));
+            content.append(chunk.at("/choices/0/delta/content").asText(""));
+            if (chunk.at("/choices/0/delta/thinking_blocks/0/signature").isTextual()) {
+                signature = chunk.at("/choices/0/delta/thinking_blocks/0/signature").asText();
+            }
+        }
+        assertEquals("Let me think.", reasoning.toString());
+        assertEquals("Answer.", content.toString());
+        assertEquals("c2ln", signature);
+        bedrock.verify(postRequestedFor(urlEqualTo(STREAM_PATH)).withRequestBody(equalToJson("""
+                {"additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}},
+                 "inferenceConfig":{"maxTokens":5120}}""", true, true)));
+    }
 }

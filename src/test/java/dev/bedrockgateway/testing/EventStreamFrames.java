@@ -57,6 +57,16 @@ public final class EventStreamFrames {
                 + ConverseReplies.quote(fragment) + "}}}");
     }
 
+    public EventStreamFrames reasoning(int block, String text) {
+        return event("contentBlockDelta", "{\"contentBlockIndex\":" + block + ",\"delta\":{\"reasoningContent\":{"
+                + "\"text\":" + ConverseReplies.quote(text) + "}}}");
+    }
+
+    public EventStreamFrames signature(int block, String signature) {
+        return event("contentBlockDelta", "{\"contentBlockIndex\":" + block + ",\"delta\":{\"reasoningContent\":{"
+                + "\"signature\":\"" + signature + "\"}}}");
+    }
+
     public EventStreamFrames messageStop(String stopReason) {
         return event("messageStop", "{\"stopReason\":\"" + stopReason + "\"}");
     }

@@ -28,6 +28,15 @@ class ChatToConverseTest {
     static final Deployment CLAUDE = new Deployment("claude", "anthropic.claude-3-haiku-20240307-v1:0", "us-east-1",
             ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
 
+    static final Deployment LLAMA = new Deployment("llama", "meta.llama3-8b-instruct-v1:0", "us-east-1",
+            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
+
+    static ChatToConverse.Translation translation(String json, Deployment deployment, boolean drop) {
+        OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
+                OpenAiJson.readerFor(ChatCompletionRequest.class), json.getBytes());
+        return ChatToConverse.toConverseRequest(parsed.value(), deployment, drop, parsed.unknownParams());
+    }
+
     static ConverseRequest translate(String json) {
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
                 OpenAiJson.readerFor(ChatCompletionRequest.class), json.getBytes());
@@ -143,5 +152,83 @@ class ChatToConverseTest {
                 {"model":"m","messages":[{"role":"user","content":"q","colour":"blue"}]}""");
         assertEquals("messages[0].colour", e.param());
         assertEquals("unknown_parameter", e.code());
+    }
+
+    @Test
+    void reasoningFollowsAnthropicRules() {
+        ConverseRequest request = translate("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"low","max_tokens":3000,
+                 "temperature":1,"top_p":0.97}""");
+        assertEquals(1024, request.additionalModelRequestFields().asMap().get("thinking").asMap()
+                .get("budget_tokens").asNumber().intValue());
+        assertEquals(Integer.valueOf(3000), request.inferenceConfig().maxTokens());
+        assertEquals("max_tokens", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"medium","max_tokens":2048}""")
+                .param());
+        assertEquals("temperature", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"low","temperature":0.2}""")
+                .param());
+        assertEquals("top_p", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"thinking":{"type":"enabled","budget_tokens":2000},
+                 "top_p":0.5}""").param());
+        assertEquals("thinking.budget_tokens", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"thinking":{"type":"enabled","budget_tokens":10}}""")
+                .param());
+        assertEquals("reasoning_effort", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"extreme"}""").param());
+        assertNull(translate("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"none"}""")
+                .additionalModelRequestFields());
+
+        OpenAiException llama = assertThrows(OpenAiException.class, () -> translation("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"high"}""", LLAMA, false));
+        assertEquals("reasoning_effort", llama.param());
+        assertEquals("unsupported_parameter", llama.code());
+        ChatToConverse.Translation dropped = translation("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"high","temperature":0.3}""",
+                CLAUDE, true);
+        assertEquals(List.of("temperature"), dropped.droppedParams());
+        assertNull(dropped.request().inferenceConfig().temperature());
+    }
+
+    @Test
+    void structuredOutputForcesOneToolOrAnyWhenRealToolsExist() {
+        ChatToConverse.Translation jsonObject = translation("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"response_format":{"type":"json_object"}}""",
+                CLAUDE, false);
+        assertEquals("json_response", jsonObject.structuredOutputTool());
+        assertEquals("json_response", jsonObject.request().toolConfig().toolChoice().tool().name());
+
+        ConverseRequest withTools = translate("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],
+                 "tools":[{"type":"function","function":{"name":"search"}}],
+                 "response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"object"}}}}""");
+        assertEquals(2, withTools.toolConfig().tools().size());
+        assertTrue(withTools.toolConfig().toolChoice().any() != null);
+
+        assertEquals("response_format.json_schema.schema", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],
+                 "response_format":{"type":"json_schema","json_schema":{"name":"a","schema":{"type":"array"}}}}""").param());
+        assertEquals("response_format.json_schema.name", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],
+                 "tools":[{"type":"function","function":{"name":"answer"}}],
+                 "response_format":{"type":"json_schema","json_schema":{"name":"answer"}}}""").param());
+        assertEquals("response_format.type", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"}],"response_format":{"type":"yaml"}}""").param());
+    }
+
+    @Test
+    void cacheControlMustBeEphemeral() {
+        assertEquals("messages[0].content[0].cache_control.type", rejected("""
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x",
+                  "cache_control":{"type":"forever"}}]}]}""").param());
+    }
+
+    @Test
+    void thinkingBlocksWithoutSignatureAreRefused() {
+        assertEquals("messages[1].thinking_blocks[0]", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"},
+                  {"role":"assistant","content":"a","thinking_blocks":[{"type":"thinking","thinking":"t"}]},
+                  {"role":"user","content":"q2"}]}""").param());
     }
 }
