@@ -1,8 +1,10 @@
 package dev.bedrockgateway.api;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -19,11 +21,14 @@ import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.images.FetchedImage;
+import dev.bedrockgateway.images.ImageFetcher;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.translate.ChatToConverse;
 import dev.bedrockgateway.translate.ConverseStreamToChunks;
 import dev.bedrockgateway.translate.ConverseToChat;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -41,10 +46,16 @@ public class ChatCompletionsResource {
 
     private final ModelCatalog catalog;
     private final BedrockInvoker bedrock;
+    private final ImageFetcher images;
 
-    public ChatCompletionsResource(ModelCatalog catalog, BedrockInvoker bedrock) {
+    public ChatCompletionsResource(ModelCatalog catalog, BedrockInvoker bedrock, ImageFetcher images) {
         this.catalog = catalog;
         this.bedrock = bedrock;
+        this.images = images;
+    }
+
+    /** Response headers and body, decided once Bedrock answered. */
+    private record Answer(Map<String, List<String>> headers, Multi<Buffer> body) {
     }
 
     @POST
@@ -63,24 +74,42 @@ public class ChatCompletionsResource {
             throw OpenAiException.invalidRequest("model", ErrorTypes.CODE_INVALID_VALUE, "The model '" + model
                     + "' is an embedding model and cannot be used for chat completions; use /v1/embeddings.");
         }
-        ChatToConverse.Translation translation = ChatToConverse.toConverseRequest(request, deployment,
-                current.settings().dropParams(), parsed.unknownParams());
+        Uni<Answer> answer = fetchImages(ChatToConverse.remoteImages(request))
+                .map(fetched -> ChatToConverse.toConverseRequest(request, deployment,
+                        current.settings().dropParams(), parsed.unknownParams(), fetched))
+                .chain(translation -> answer(translation, deployment, model));
+        return RestMulti.fromUniResponse(answer, Answer::body, Answer::headers);
+    }
+
+    private Uni<Answer> answer(ChatToConverse.Translation translation, Deployment deployment, String model) {
         String id = Ids.chatCompletionId();
         long created = Instant.now().getEpochSecond();
         Map<String, List<String>> headers = Sse.headers(translation.stream(), translation.droppedParams());
         if (translation.stream()) {
             ConverseStreamToChunks chunks = new ConverseStreamToChunks(id, created, model,
                     translation.includeUsage(), translation.structuredOutputTool());
-            return RestMulti.fromUniResponse(bedrock.converseStream(deployment, translation.streamRequest()),
-                    events -> Sse.frames(events.onItem().transformToIterable(chunks::onEvent)),
-                    events -> headers);
+            return bedrock.converseStream(deployment, translation.streamRequest())
+                    .map(events -> new Answer(headers,
+                            Sse.frames(events.onItem().transformToIterable(chunks::onEvent))));
         }
-        return RestMulti.fromUniResponse(
-                bedrock.converse(deployment, translation.request()).map(response -> Buffer.buffer(OpenAiJson.write(
+        return bedrock.converse(deployment, translation.request())
+                .map(response -> new Answer(headers, Multi.createFrom().item(Buffer.buffer(OpenAiJson.write(
                         ConverseToChat.toChatCompletion(response, id, created, model,
-                                translation.structuredOutputTool())))),
-                json -> Multi.createFrom().item(json),
-                json -> headers);
+                                translation.structuredOutputTool()))))));
+    }
+
+    /** Remote {@code image_url}s are fetched (concurrently, each URL once) before translation. */
+    private Uni<Map<String, FetchedImage>> fetchImages(List<ChatToConverse.RemoteImageRef> refs) {
+        if (refs.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Map<String, ChatToConverse.RemoteImageRef> byUrl = new LinkedHashMap<>();
+        refs.forEach(ref -> byUrl.putIfAbsent(ref.url(), ref));
+        List<Uni<Map.Entry<String, FetchedImage>>> fetches = byUrl.values().stream()
+                .map(ref -> images.fetch(ref.url(), ref.param()).map(image -> Map.entry(ref.url(), image)))
+                .toList();
+        return Uni.join().all(fetches).andFailFast()
+                .map(entries -> entries.stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     @POST
