@@ -52,9 +52,14 @@ public class BedrockInvoker {
             UnicastProcessor<ConverseStreamOutput> events = UnicastProcessor.create();
             AtomicReference<CompletableFuture<Void>> call = new AtomicReference<>();
             AtomicBoolean first = new AtomicBoolean(true);
+            // Any end but a normal one (client gone, idle timeout, failure) aborts the Bedrock call.
             Multi<ConverseStreamOutput> stream = events
                     .ifNoItem().after(idleTimeout).failWith(BedrockInvoker::stalled)
-                    .onCancellation().invoke(() -> cancel(call));
+                    .onTermination().invoke((failure, cancelled) -> {
+                        if (failure != null || cancelled) {
+                            cancel(call);
+                        }
+                    });
             ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
                     .subscriber(event -> {
                         events.onNext(event);

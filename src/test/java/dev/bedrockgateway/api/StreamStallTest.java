@@ -1,0 +1,65 @@
+package dev.bedrockgateway.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.bedrockgateway.testing.BedrockStandIn;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * A Bedrock stream that stays silent before its first event gets the client an ordinary 504 within the idle
+ * timeout (1 s here); a stall after the start is covered by {@link StreamLifecycleTest}.
+ */
+@QuarkusTest
+@TestProfile(StreamStallTest.Profile.class)
+@WithTestResource(BedrockStandIn.class)
+class StreamStallTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.bedrock.stream-idle-timeout", "1S");
+        }
+    }
+
+    @BedrockStandIn.Inject
+    WireMockServer bedrock;
+
+    @BeforeEach
+    void reset() {
+        bedrock.resetAll();
+    }
+
+    static Response stream() {
+        return given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON).body("""
+                {"model":"bedrock-claude-3-sonnet","stream":true,"messages":[{"role":"user","content":"Hi"}]}""")
+                .post("/v1/chat/completions");
+    }
+
+    @Test
+    void silenceBeforeTheFirstEventIs504() {
+        bedrock.stubFor(post(urlPathMatching("/model/.*/converse-stream")).willReturn(
+                StreamingTest.helloStream().response().withFixedDelay(5000)));
+        long start = System.nanoTime();
+        Response response = stream();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        response.then().statusCode(504).contentType(ContentType.JSON);
+        assertEquals("timeout", response.jsonPath().getString("error.code"));
+        assertTrue(millis < 4000, "answered after " + millis + " ms");
+    }
+}
