@@ -29,6 +29,7 @@ import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
@@ -205,5 +206,40 @@ class OpenAiSdkContractTest {
                     actual.get(i).asFunction().function().arguments());
         }
         assertEquals(whole.usage().orElseThrow().totalTokens(), accumulated.usage().orElseThrow().totalTokens());
+    }
+
+    /** A tool loop driven by the SDK: its own assistant message goes back with the tool result. */
+    @Test
+    void toolLoopRoundTripsThroughTheSdk() {
+        bedrock.stubFor(post(urlPathMatching("/model/.*/converse")).willReturn(ConverseReplies.json("""
+                {"output":{"message":{"role":"assistant","content":[
+                   {"toolUse":{"toolUseId":"tooluse_w","name":"weather","input":{"city":"Lima"}}}]}},
+                 "stopReason":"tool_use","usage":{"inputTokens":5,"outputTokens":6,"totalTokens":11},
+                 "metrics":{"latencyMs":1}}""")));
+        ChatCompletionFunctionTool tool = ChatCompletionFunctionTool.builder()
+                .function(FunctionDefinition.builder().name("weather").build()).build();
+        ChatCompletionCreateParams first = ChatCompletionCreateParams.builder().model("gpt-4o")
+                .addUserMessage("Weather in Lima?").addTool(tool).build();
+        ChatCompletion call = openai.chat().completions().create(first);
+        ChatCompletionMessageToolCall toolCall = call.choices().get(0).message().toolCalls().orElseThrow().get(0);
+
+        bedrock.resetAll();
+        bedrock.stubFor(post(urlPathMatching("/model/.*/converse")).willReturn(
+                ConverseReplies.text("Sunny in Lima.", "end_turn", 9, 4)));
+        ChatCompletion answer = openai.chat().completions().create(first.toBuilder()
+                .addMessage(call.choices().get(0).message())
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(toolCall.asFunction().id())
+                        .content("22C and sunny").build())
+                .build());
+
+        answer.validate();
+        assertEquals("Sunny in Lima.", answer.choices().get(0).message().content().orElseThrow());
+        bedrock.verify(postRequestedFor(urlPathMatching("/model/.*/converse")).withRequestBody(equalToJson("""
+                {"messages":[
+                  {"role":"user","content":[{"text":"Weather in Lima?"}]},
+                  {"role":"assistant","content":[{"toolUse":{"toolUseId":"tooluse_w","name":"weather",
+                     "input":{"city":"Lima"}}}]},
+                  {"role":"user","content":[{"toolResult":{"toolUseId":"tooluse_w","content":[{"text":"22C and sunny"}]}}]}],
+                 "toolConfig":{"tools":[{"toolSpec":{"name":"weather"}}]}}""", true, true)));
     }
 }

@@ -3,8 +3,13 @@ package dev.bedrockgateway.dev;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +27,8 @@ import io.restassured.response.Response;
 @QuarkusTest
 @TestProfile(DevSimulatorTest.SimulatorProfile.class)
 class DevSimulatorTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
 
     public static class SimulatorProfile implements QuarkusTestProfile {
         @Override
@@ -63,5 +70,30 @@ class DevSimulatorTest {
                 .post("/v1/chat/completions")
                 .then().statusCode(429).header("Retry-After", equalTo("1"))
                 .body("error.code", equalTo("rate_limit_exceeded"));
+    }
+
+    @Test
+    void streamingThroughTheSimulatorReassemblesTheSameReply() throws Exception {
+        String body = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("""
+                        {"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},
+                         "messages":[{"role":"user","content":"stream this please"}]}""")
+                .post("/v1/chat/completions").then().statusCode(200).contentType("text/event-stream")
+                .extract().asString();
+        StringBuilder text = new StringBuilder();
+        JsonNode usage = null;
+        for (String event : body.split("\n\n")) {
+            String data = event.substring("data: ".length());
+            if (!data.equals("[DONE]")) {
+                OpenAiSchemas.assertValid("CreateChatCompletionStreamResponse", data);
+                JsonNode chunk = JSON.readTree(data);
+                text.append(chunk.at("/choices/0/delta/content").asText(""));
+                usage = chunk.has("usage") ? chunk.get("usage") : usage;
+            }
+        }
+        assertEquals("Simulated reply from us.anthropic.claude-3-5-haiku-20241022-v1:0: stream this please",
+                text.toString());
+        assertEquals(7, usage.get("completion_tokens").asInt());
+        assertTrue(body.endsWith("data: [DONE]\n\n"));
     }
 }
