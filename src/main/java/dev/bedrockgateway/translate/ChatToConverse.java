@@ -58,8 +58,6 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
  */
 public final class ChatToConverse {
 
-    /** OpenAI allows up to 4 stop sequences; so do the Bedrock models with the smallest limit. */
-    private static final int MAX_STOP_SEQUENCES = 4;
     /** The name of the forced tool that carries a {@code response_format} answer when the schema has none. */
     static final String DEFAULT_STRUCTURED_OUTPUT_TOOL = "json_response";
     private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
@@ -203,15 +201,7 @@ public final class ChatToConverse {
             throw OpenAiException.invalidRequest("stream_options", ErrorTypes.CODE_INVALID_VALUE,
                     "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
         }
-        Integer n = request.n();
-        if (n != null) {
-            if (n < 1 || n > 128) {
-                throw invalidValue("n", n + " is not between 1 and 128");
-            }
-            if (n > 1) {
-                params.unsupported("n", "cannot be honoured: Amazon Bedrock returns one choice per request");
-            }
-        }
+        SamplingParams.n(params, request.n());
         if (Boolean.TRUE.equals(request.logprobs())) {
             params.unsupported("logprobs", "cannot be honoured: Amazon Bedrock does not return log probabilities");
         }
@@ -225,20 +215,9 @@ public final class ChatToConverse {
                         "cannot be honoured: Amazon Bedrock does not return log probabilities");
             }
         }
-        penalty("presence_penalty", request.presencePenalty());
-        penalty("frequency_penalty", request.frequencyPenalty());
-        if (request.seed() != null) {
-            params.unsupported("seed", "cannot be honoured: Amazon Bedrock Converse has no sampling seed");
-        }
-        JsonNode logitBias = request.logitBias();
-        if (logitBias != null && !logitBias.isNull()) {
-            if (!logitBias.isObject()) {
-                throw invalidType("logit_bias", "an object");
-            }
-            if (!logitBias.isEmpty()) {
-                params.unsupported("logit_bias", "cannot be honoured: Amazon Bedrock has no token biasing");
-            }
-        }
+        SamplingParams.penalty(params, "presence_penalty", request.presencePenalty());
+        SamplingParams.penalty(params, "frequency_penalty", request.frequencyPenalty());
+        SamplingParams.seedAndLogitBias(params, request.seed(), request.logitBias());
         if (Boolean.TRUE.equals(request.store())) {
             params.unsupported("store", "cannot be honoured: the gateway does not store completions");
         }
@@ -267,18 +246,6 @@ public final class ChatToConverse {
         }
     }
 
-    private void penalty(String name, Double value) {
-        if (value == null) {
-            return;
-        }
-        if (value < -2.0 || value > 2.0) {
-            throw invalidValue(name, value + " is not between -2.0 and 2.0");
-        }
-        if (value != 0.0) {
-            params.unsupported(name, "cannot be honoured: Amazon Bedrock Converse has no " + name.replace('_', ' '));
-        }
-    }
-
     private void present(String name, JsonNode value, String why) {
         if (value != null && !value.isNull()) {
             params.unsupported(name, why);
@@ -290,9 +257,7 @@ public final class ChatToConverse {
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens()
                 : request.maxTokens();
         String maxTokensParam = request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
-        if (maxTokens != null && maxTokens < 1) {
-            throw invalidValue(maxTokensParam, maxTokens + " is less than the minimum of 1");
-        }
+        SamplingParams.maxTokens(maxTokensParam, maxTokens);
         if (thinkingBudget != null && maxTokens != null && maxTokens <= thinkingBudget) {
             throw invalidValue(maxTokensParam, maxTokens + " leaves no room for an answer after the reasoning budget"
                     + " of " + thinkingBudget + " tokens; it must be greater");
@@ -307,31 +272,21 @@ public final class ChatToConverse {
         if (maxTokens != null) {
             config.maxTokens(maxTokens);
         }
-        if (request.temperature() != null) {
-            double t = request.temperature();
-            if (t < 0 || t > 2) {
-                throw invalidValue("temperature", t + " is not between 0 and 2");
-            }
-            if (thinkingBudget != null && t != 1.0) {
-                params.unsupported("temperature", "other than 1 cannot be honoured while the model reasons"
-                        + " (extended thinking)");
-            } else {
-                config.temperature((float) t);
-            }
+        Float temperature = SamplingParams.temperature(request.temperature());
+        if (temperature != null && thinkingBudget != null && temperature != 1.0f) {
+            params.unsupported("temperature", "other than 1 cannot be honoured while the model reasons"
+                    + " (extended thinking)");
+        } else {
+            config.temperature(temperature);
         }
-        if (request.topP() != null) {
-            double p = request.topP();
-            if (p < 0 || p > 1) {
-                throw invalidValue("top_p", p + " is not between 0 and 1");
-            }
-            if (thinkingBudget != null && p < 0.95) {
-                params.unsupported("top_p", "below 0.95 cannot be honoured while the model reasons"
-                        + " (extended thinking)");
-            } else {
-                config.topP((float) p);
-            }
+        Float topP = SamplingParams.topP(request.topP());
+        if (topP != null && thinkingBudget != null && topP < 0.95f) {
+            params.unsupported("top_p", "below 0.95 cannot be honoured while the model reasons"
+                    + " (extended thinking)");
+        } else {
+            config.topP(topP);
         }
-        List<String> stop = stopSequences();
+        List<String> stop = SamplingParams.stopSequences(request.stop());
         if (!stop.isEmpty()) {
             config.stopSequences(stop);
         }
@@ -455,33 +410,6 @@ public final class ChatToConverse {
             fields.setAll((ObjectNode) extra);
         }
         return fields;
-    }
-
-    private List<String> stopSequences() {
-        JsonNode stop = request.stop();
-        if (stop == null || stop.isNull()) {
-            return List.of();
-        }
-        if (stop.isTextual()) {
-            return stop.textValue().isEmpty() ? List.of() : List.of(stop.textValue());
-        }
-        if (!stop.isArray()) {
-            throw invalidType("stop", "a string or an array of strings");
-        }
-        if (stop.size() > MAX_STOP_SEQUENCES) {
-            throw invalidValue("stop", "at most " + MAX_STOP_SEQUENCES + " stop sequences are allowed");
-        }
-        List<String> sequences = new ArrayList<>();
-        for (int i = 0; i < stop.size(); i++) {
-            JsonNode s = stop.get(i);
-            if (!s.isTextual()) {
-                throw invalidType("stop[" + i + "]", "a string");
-            }
-            if (!s.textValue().isEmpty()) {
-                sequences.add(s.textValue());
-            }
-        }
-        return sequences;
     }
 
     // ---- messages ------------------------------------------------------------------------------------------
@@ -940,13 +868,11 @@ public final class ChatToConverse {
     // ---- helpers -------------------------------------------------------------------------------------------
 
     private static OpenAiException invalidValue(String param, String what) {
-        return OpenAiException.invalidRequest(param, ErrorTypes.CODE_INVALID_VALUE,
-                "Invalid value for '" + param + "': " + what + ".");
+        return SamplingParams.invalidValue(param, what);
     }
 
     private static OpenAiException invalidType(String param, String expected) {
-        return OpenAiException.invalidRequest(param, ErrorTypes.CODE_INVALID_TYPE,
-                "Invalid type for '" + param + "': expected " + expected + ".");
+        return SamplingParams.invalidType(param, expected);
     }
 
     /**
