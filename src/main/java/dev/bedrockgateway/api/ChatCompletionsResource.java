@@ -19,15 +19,12 @@ import dev.bedrockgateway.bedrock.BedrockInvoker;
 import dev.bedrockgateway.catalog.Catalog;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
-import dev.bedrockgateway.error.ErrorTypes;
-import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.images.FetchedImage;
 import dev.bedrockgateway.images.ImageFetcher;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.translate.ChatToConverse;
 import dev.bedrockgateway.translate.ConverseStreamToChunks;
 import dev.bedrockgateway.translate.ConverseToChat;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 
@@ -54,10 +51,6 @@ public class ChatCompletionsResource {
         this.images = images;
     }
 
-    /** Response headers and body, decided once Bedrock answered. */
-    private record Answer(Map<String, List<String>> headers, Multi<Buffer> body) {
-    }
-
     @POST
     @Path("v1/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -65,37 +58,27 @@ public class ChatCompletionsResource {
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(READER, body);
         ChatCompletionRequest request = parsed.value();
         String model = request.model();
-        if (model == null || model.isBlank()) {
-            throw OpenAiException.invalidRequest("model", "You must provide a model parameter.");
-        }
         Catalog current = catalog.current();
-        Deployment deployment = catalog.resolve(model).get(0);
-        if (!deployment.mode().servesChat()) {
-            throw OpenAiException.invalidRequest("model", ErrorTypes.CODE_INVALID_VALUE, "The model '" + model
-                    + "' is an embedding model and cannot be used for chat completions; use /v1/embeddings.");
-        }
-        Uni<Answer> answer = fetchImages(ChatToConverse.remoteImages(request))
+        Deployment deployment = catalog.textDeployment(model);
+        return Answer.respond(fetchImages(ChatToConverse.remoteImages(request))
                 .map(fetched -> ChatToConverse.toConverseRequest(request, deployment,
                         current.settings().dropParams(), parsed.unknownParams(), fetched))
-                .chain(translation -> answer(translation, deployment, model));
-        return RestMulti.fromUniResponse(answer, Answer::body, Answer::headers);
+                .chain(translation -> answer(translation, deployment, model)));
     }
 
     private Uni<Answer> answer(ChatToConverse.Translation translation, Deployment deployment, String model) {
         String id = Ids.chatCompletionId();
         long created = Instant.now().getEpochSecond();
-        Map<String, List<String>> headers = Sse.headers(translation.stream(), translation.droppedParams());
         if (translation.stream()) {
             ConverseStreamToChunks chunks = new ConverseStreamToChunks(id, created, model,
                     translation.includeUsage(), translation.structuredOutputTool());
             return bedrock.converseStream(deployment, translation.streamRequest())
-                    .map(events -> new Answer(headers,
-                            Sse.frames(events.onItem().transformToIterable(chunks::onEvent))));
+                    .map(events -> Answer.sse(translation.droppedParams(),
+                            events.onItem().transformToIterable(chunks::onEvent)));
         }
         return bedrock.converse(deployment, translation.request())
-                .map(response -> new Answer(headers, Multi.createFrom().item(Buffer.buffer(OpenAiJson.write(
-                        ConverseToChat.toChatCompletion(response, id, created, model,
-                                translation.structuredOutputTool()))))));
+                .map(response -> Answer.json(translation.droppedParams(), ConverseToChat.toChatCompletion(response,
+                        id, created, model, translation.structuredOutputTool())));
     }
 
     /** Remote {@code image_url}s are fetched (concurrently, each URL once) before translation. */

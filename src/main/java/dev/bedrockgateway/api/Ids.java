@@ -2,7 +2,7 @@ package dev.bedrockgateway.api;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Response ids in OpenAI's style ({@code chatcmpl-} + 29 letters and digits); unique, not secret. */
+/** Response ids in OpenAI's style ({@code chatcmpl-} / {@code cmpl-} + 29 letters and digits); unique, not secret. */
 public final class Ids {
 
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
@@ -12,6 +12,10 @@ public final class Ids {
 
     public static String chatCompletionId() {
         return "chatcmpl-" + random(29);
+    }
+
+    public static String completionId() {
+        return "cmpl-" + random(29);
     }
 
     private static String random(int length) {

@@ -75,6 +75,41 @@ public class ModelCatalog {
     }
 
     /**
+     * The deployment serving a chat or legacy completion request for {@code modelName}.
+     *
+     * @throws OpenAiException 400 when no model is named or the model is an embedding model, 404 when unknown
+     */
+    public Deployment textDeployment(String modelName) {
+        Deployment deployment = resolve(requireModel(modelName)).get(0);
+        if (!deployment.mode().servesChat()) {
+            throw OpenAiException.invalidRequest("model", ErrorTypes.CODE_INVALID_VALUE, "The model '" + modelName
+                    + "' is an embedding model; it serves /v1/embeddings only.");
+        }
+        return deployment;
+    }
+
+    /**
+     * The deployment serving an embeddings request for {@code modelName}.
+     *
+     * @throws OpenAiException 400 when no model is named or the model is not an embedding model, 404 when unknown
+     */
+    public Deployment embeddingDeployment(String modelName) {
+        Deployment deployment = resolve(requireModel(modelName)).get(0);
+        if (deployment.mode() != ModelMode.EMBEDDING) {
+            throw OpenAiException.invalidRequest("model", ErrorTypes.CODE_INVALID_VALUE, "The model '" + modelName
+                    + "' is not an embedding model; use /v1/chat/completions or /v1/completions.");
+        }
+        return deployment;
+    }
+
+    private static String requireModel(String modelName) {
+        if (modelName == null || modelName.isBlank()) {
+            throw OpenAiException.invalidRequest("model", "You must provide a model parameter.");
+        }
+        return modelName;
+    }
+
+    /**
      * The deployments serving {@code modelName}.
      *
      * @throws OpenAiException 404 {@code model_not_found}, worded as OpenAI words it

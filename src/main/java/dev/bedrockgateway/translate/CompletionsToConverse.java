@@ -1,0 +1,148 @@
+package dev.bedrockgateway.translate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.error.ErrorTypes;
+import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.openai.CompletionRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.Message;
+
+/**
+ * Legacy completion request -> one Converse request per prompt. Going through Converse, rather than each model's
+ * own InvokeModel body, lets every Bedrock text model serve {@code openai.Completion.create(...)}: the prompt is
+ * the user turn, and the model's answer is the completion text.
+ */
+public final class CompletionsToConverse {
+
+    /** OpenAI's documented default for the legacy endpoint. */
+    static final int DEFAULT_MAX_TOKENS = 16;
+    /** OpenAI's limit on prompts per request. */
+    private static final int MAX_PROMPTS = 2048;
+
+    /**
+     * @param prompts the prompts, in order (one choice each)
+     * @param requests one Converse request per prompt
+     * @param echo whether each choice's text starts with its prompt
+     */
+    public record Translation(List<String> prompts, List<ConverseRequest> requests, List<String> droppedParams,
+            boolean stream, boolean includeUsage, boolean echo) {
+
+        /** The single prompt's request for ConverseStream (streams take one prompt). */
+        public ConverseStreamRequest streamRequest() {
+            ConverseRequest request = requests.get(0);
+            return ConverseStreamRequest.builder().modelId(request.modelId()).messages(request.messages())
+                    .inferenceConfig(request.inferenceConfig()).build();
+        }
+    }
+
+    private CompletionsToConverse() {
+    }
+
+    public static Translation toConverseRequests(CompletionRequest request, Deployment deployment, boolean dropParams,
+            List<String> unknownParams) {
+        UnsupportedParams params = new UnsupportedParams(dropParams);
+        unknownParams.forEach(params::unknown);
+        List<String> prompts = prompts(request.prompt());
+        boolean stream = Boolean.TRUE.equals(request.stream());
+        if (request.streamOptions() != null && !stream) {
+            throw OpenAiException.invalidRequest("stream_options", ErrorTypes.CODE_INVALID_VALUE,
+                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+        }
+        if (stream && prompts.size() > 1) {
+            throw SamplingParams.invalidValue("prompt", "streaming is supported for a single prompt only");
+        }
+        if (request.suffix() != null && !request.suffix().isEmpty()) {
+            params.unsupported("suffix", "cannot be honoured: Amazon Bedrock Converse has no fill-in-the-middle mode");
+        }
+        SamplingParams.n(params, request.n());
+        if (request.bestOf() != null) {
+            if (request.bestOf() < 1 || request.bestOf() > 20) {
+                throw SamplingParams.invalidValue("best_of", request.bestOf() + " is not between 1 and 20");
+            }
+            if (request.bestOf() > 1) {
+                params.unsupported("best_of", "cannot be honoured: Amazon Bedrock generates one completion");
+            }
+        }
+        if (request.logprobs() != null) {
+            if (request.logprobs() < 0 || request.logprobs() > 5) {
+                throw SamplingParams.invalidValue("logprobs", request.logprobs() + " is not between 0 and 5");
+            }
+            params.unsupported("logprobs", "cannot be honoured: Amazon Bedrock does not return log probabilities");
+        }
+        SamplingParams.penalty(params, "presence_penalty", request.presencePenalty());
+        SamplingParams.penalty(params, "frequency_penalty", request.frequencyPenalty());
+        SamplingParams.seedAndLogitBias(params, request.seed(), request.logitBias());
+
+        InferenceConfiguration.Builder config = InferenceConfiguration.builder()
+                .maxTokens(request.maxTokens() == null ? DEFAULT_MAX_TOKENS
+                        : SamplingParams.maxTokens("max_tokens", request.maxTokens()))
+                .temperature(SamplingParams.temperature(request.temperature()))
+                .topP(SamplingParams.topP(request.topP()));
+        List<String> stop = SamplingParams.stopSequences(request.stop());
+        if (!stop.isEmpty()) {
+            config.stopSequences(stop);
+        }
+        InferenceConfiguration inference = config.build();
+        List<ConverseRequest> requests = new ArrayList<>(prompts.size());
+        for (String prompt : prompts) {
+            requests.add(ConverseRequest.builder().modelId(deployment.modelId())
+                    .messages(Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText(prompt))
+                            .build())
+                    .inferenceConfig(inference).build());
+        }
+        boolean includeUsage = stream && request.streamOptions() != null
+                && Boolean.TRUE.equals(request.streamOptions().includeUsage());
+        return new Translation(prompts, requests, params.dropped(), stream, includeUsage,
+                Boolean.TRUE.equals(request.echo()));
+    }
+
+    /** A string or an array of strings; token arrays cannot be served, since Bedrock models take text. */
+    static List<String> prompts(JsonNode prompt) {
+        if (prompt == null || prompt.isNull()) {
+            throw OpenAiException.invalidRequest("prompt", "Missing required parameter: 'prompt'.");
+        }
+        if (prompt.isTextual()) {
+            return List.of(nonBlank(prompt.textValue(), "prompt"));
+        }
+        if (!prompt.isArray()) {
+            throw SamplingParams.invalidType("prompt", "a string or an array of strings");
+        }
+        if (prompt.isEmpty()) {
+            throw SamplingParams.invalidValue("prompt", "the array must not be empty");
+        }
+        if (prompt.size() > MAX_PROMPTS) {
+            throw SamplingParams.invalidValue("prompt", "at most " + MAX_PROMPTS + " prompts are allowed");
+        }
+        List<String> prompts = new ArrayList<>(prompt.size());
+        for (int i = 0; i < prompt.size(); i++) {
+            JsonNode item = prompt.get(i);
+            String at = "prompt[" + i + "]";
+            if (item.isIntegralNumber() || item.isArray()) {
+                throw OpenAiException.invalidRequest(i == 0 && item.isIntegralNumber() ? "prompt" : at,
+                        ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                        "Token prompts cannot be served: Amazon Bedrock models take text prompts.");
+            }
+            if (!item.isTextual()) {
+                throw SamplingParams.invalidType(at, "a string");
+            }
+            prompts.add(nonBlank(item.textValue(), at));
+        }
+        return prompts;
+    }
+
+    private static String nonBlank(String text, String param) {
+        if (text.isBlank()) {
+            throw SamplingParams.invalidValue(param, "the prompt must not be empty (Amazon Bedrock rejects empty text)");
+        }
+        return text;
+    }
+}
