@@ -14,11 +14,14 @@ import dev.bedrockgateway.error.OpenAiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 
 /**
  * The one place that calls Bedrock. Turns the SDK's futures and event streams into {@link Uni}s and
@@ -38,6 +41,15 @@ public class BedrockInvoker {
 
     public Uni<ConverseResponse> converse(Deployment deployment, ConverseRequest request) {
         return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).converse(request))
+                .onFailure().transform(BedrockErrors::toOpenAi);
+    }
+
+    /** InvokeModel with a model family's own JSON body (embeddings). */
+    public Uni<InvokeModelResponse> invokeModel(Deployment deployment, byte[] body) {
+        InvokeModelRequest request = InvokeModelRequest.builder().modelId(deployment.modelId())
+                .contentType("application/json").accept("application/json").body(SdkBytes.fromByteArrayUnsafe(body))
+                .build();
+        return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).invokeModel(request))
                 .onFailure().transform(BedrockErrors::toOpenAi);
     }
 

@@ -35,6 +35,8 @@ public interface GatewayConfig {
 
     Images images();
 
+    Embeddings embeddings();
+
     Simulator simulator();
 
     interface Auth {
@@ -101,6 +103,15 @@ public interface GatewayConfig {
          */
         @WithDefault("32768")
         int maxHeaderBytes();
+    }
+
+    interface Embeddings {
+        /**
+         * Bedrock calls in flight at once for one embeddings request whose inputs the model takes one per call
+         * (Titan, Nova); results come back in input order whatever the completion order.
+         */
+        @WithDefault("8")
+        int maxConcurrency();
     }
 
     /** Remote images ({@code image_url} with an {@code https://} URL), fetched by the gateway. */

@@ -1,0 +1,167 @@
+package dev.bedrockgateway.api;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestMulti;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import dev.bedrockgateway.bedrock.BedrockInvoker;
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.catalog.ModelCatalog;
+import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.error.ErrorTypes;
+import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.openai.EmbeddingList;
+import dev.bedrockgateway.openai.EmbeddingRequest;
+import dev.bedrockgateway.translate.embeddings.EmbeddingFamilies;
+import dev.bedrockgateway.translate.embeddings.EmbeddingFamily;
+import dev.bedrockgateway.translate.embeddings.EmbeddingInputs;
+import dev.bedrockgateway.translate.embeddings.Float32Base64;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+
+/**
+ * {@code POST /v1/embeddings} (and {@code /embeddings}) on Bedrock embedding models through InvokeModel, one small
+ * strategy per model family ({@link EmbeddingFamilies}). Inputs are cut into batches the model takes per call,
+ * called concurrently up to {@code gateway.embeddings.max-concurrency}, and answered in input order.
+ */
+@Path("/")
+public class EmbeddingsResource {
+
+    /** Bedrock's count of input tokens, for families whose body carries none (Cohere). */
+    static final String TOKEN_COUNT_HEADER = "x-amzn-bedrock-input-token-count";
+
+    private static final ObjectReader READER = OpenAiJson.readerFor(EmbeddingRequest.class);
+
+    private final ModelCatalog catalog;
+    private final BedrockInvoker bedrock;
+    private final int maxConcurrency;
+
+    public EmbeddingsResource(ModelCatalog catalog, BedrockInvoker bedrock, GatewayConfig config) {
+        this.catalog = catalog;
+        this.bedrock = bedrock;
+        this.maxConcurrency = config.embeddings().maxConcurrency();
+    }
+
+    /** One InvokeModel call's vectors, with the position of its first input. */
+    private record Batch(int offset, List<float[]> embeddings, int inputTokens) {
+    }
+
+    @POST
+    @Path("v1/embeddings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public RestMulti<Buffer> create(byte[] body) {
+        OpenAiJson.Parsed<EmbeddingRequest> parsed = OpenAiJson.parse(READER, body);
+        EmbeddingRequest request = parsed.value();
+        Deployment deployment = catalog.embeddingDeployment(request.model());
+        if (!parsed.unknownParams().isEmpty() && !catalog.current().settings().dropParams()) {
+            String param = parsed.unknownParams().get(0);
+            throw OpenAiException.invalidRequest(param, ErrorTypes.CODE_UNKNOWN_PARAMETER,
+                    "Unrecognized request argument supplied: " + param);
+        }
+        EmbeddingFamily family = EmbeddingFamilies.forModelId(deployment.modelId()).orElseThrow(() ->
+                OpenAiException.invalidRequest("model", ErrorTypes.CODE_INVALID_VALUE, "The model '" + request.model()
+                        + "' maps to Bedrock model '" + deployment.modelId() + "', whose embeddings API the gateway"
+                        + " does not know (Titan Text v1/v2, Cohere Embed v3/v4 and Nova are supported)."));
+        boolean base64 = base64(request.encodingFormat());
+        checkDimensions(family, request.dimensions());
+        List<String> texts = EmbeddingInputs.texts(request.input());
+        List<byte[]> bodies = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
+        for (int from = 0; from < texts.size(); from += family.maxTextsPerCall()) {
+            List<String> slice = texts.subList(from, Math.min(texts.size(), from + family.maxTextsPerCall()));
+            bodies.add(family.requestBody(slice, request.dimensions(), request.inputType()));
+            offsets.add(from);
+        }
+        Uni<List<Batch>> batches = Multi.createFrom().range(0, bodies.size())
+                .onItem().transformToUni(i -> bedrock.invokeModel(deployment, bodies.get(i))
+                        .map(response -> batch(family, offsets.get(i), response)))
+                .merge(maxConcurrency)
+                .collect().asList();
+        List<String> dropped = catalog.current().settings().dropParams() ? parsed.unknownParams() : List.of();
+        return Answer.respond(batches.map(results -> Answer.json(dropped,
+                toList(results, texts.size(), base64, request.model()))));
+    }
+
+    @POST
+    @Path("embeddings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public RestMulti<Buffer> createWithoutPrefix(byte[] body) {
+        return create(body);
+    }
+
+    private static boolean base64(String encodingFormat) {
+        if (encodingFormat == null || "float".equals(encodingFormat)) {
+            return false;
+        }
+        if ("base64".equals(encodingFormat)) {
+            return true;
+        }
+        throw OpenAiException.invalidRequest("encoding_format", ErrorTypes.CODE_INVALID_VALUE,
+                "Invalid value for 'encoding_format': '" + encodingFormat + "' is not one of 'float', 'base64'.");
+    }
+
+    private static void checkDimensions(EmbeddingFamily family, Integer dimensions) {
+        if (dimensions == null) {
+            return;
+        }
+        Set<Integer> supported = family.supportedDimensions();
+        if (supported.isEmpty()) {
+            throw OpenAiException.invalidRequest("dimensions", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
+                    "Unsupported parameter: 'dimensions' cannot be honoured by this model.");
+        }
+        if (!supported.contains(dimensions)) {
+            throw OpenAiException.invalidRequest("dimensions", ErrorTypes.CODE_INVALID_VALUE,
+                    "Invalid value for 'dimensions': this model supports " + supported.stream().sorted().toList()
+                            + ".");
+        }
+    }
+
+    private static Batch batch(EmbeddingFamily family, int offset, InvokeModelResponse response) {
+        EmbeddingFamily.Result result = family.parseResponse(response.body().asByteArrayUnsafe());
+        int tokens = result.inputTokens();
+        if (tokens == 0) {
+            tokens = response.sdkHttpResponse().firstMatchingHeader(TOKEN_COUNT_HEADER)
+                    .map(EmbeddingsResource::parseCount).orElse(0);
+        }
+        return new Batch(offset, result.embeddings(), tokens);
+    }
+
+    private static int parseCount(String header) {
+        try {
+            return Integer.parseInt(header.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static EmbeddingList toList(List<Batch> batches, int expected, boolean base64, String model) {
+        List<Batch> ordered = new ArrayList<>(batches);
+        ordered.sort(Comparator.comparingInt(Batch::offset));
+        List<EmbeddingList.Embedding> data = new ArrayList<>(expected);
+        int tokens = 0;
+        for (Batch batch : ordered) {
+            for (float[] vector : batch.embeddings()) {
+                data.add(new EmbeddingList.Embedding("embedding", data.size(),
+                        base64 ? Float32Base64.encode(vector) : vector));
+            }
+            tokens += batch.inputTokens();
+        }
+        if (data.size() != expected) {
+            throw new OpenAiException(502, ErrorTypes.SERVER, "upstream_error", null, "Bedrock returned "
+                    + data.size() + " embeddings for " + expected + " inputs.");
+        }
+        return new EmbeddingList("list", data, model, new EmbeddingList.EmbeddingUsage(tokens, tokens));
+    }
+}
