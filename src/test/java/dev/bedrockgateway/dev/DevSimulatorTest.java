@@ -96,4 +96,20 @@ class DevSimulatorTest {
         assertEquals(7, usage.get("completion_tokens").asInt());
         assertTrue(body.endsWith("data: [DONE]\n\n"));
     }
+
+    @Test
+    void legacyCompletionsAndEmbeddingsWorkAgainstTheSimulator() {
+        given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("{\"model\":\"text-davinci-003\",\"prompt\":\"Once upon a time\",\"max_tokens\":64}")
+                .post("/v1/completions")
+                .then().statusCode(200)
+                .body("choices[0].text",
+                        equalTo("Simulated reply from anthropic.claude-3-haiku-20240307-v1:0: Once upon a time"));
+        Response embeddings = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("{\"model\":\"text-embedding-3-small\",\"input\":[\"alpha\",\"beta\"],\"dimensions\":256}")
+                .post("/v1/embeddings");
+        embeddings.then().statusCode(200).body("data.size()", equalTo(2))
+                .body("data[0].embedding.size()", equalTo(256));
+        OpenAiSchemas.assertValid("CreateEmbeddingResponse", embeddings.asString());
+    }
 }
