@@ -3,7 +3,6 @@ package dev.bedrockgateway.api;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -75,7 +74,6 @@ public class EmbeddingsResource {
                         + "' maps to Bedrock model '" + deployment.modelId() + "', whose embeddings API the gateway"
                         + " does not know (Titan Text v1/v2, Cohere Embed v3/v4 and Nova are supported)."));
         boolean base64 = base64(request.encodingFormat());
-        checkDimensions(family, request.dimensions());
         List<String> texts = EmbeddingInputs.texts(request.input());
         List<byte[]> bodies = new ArrayList<>();
         List<Integer> offsets = new ArrayList<>();
@@ -110,22 +108,6 @@ public class EmbeddingsResource {
         }
         throw OpenAiException.invalidRequest("encoding_format", ErrorTypes.CODE_INVALID_VALUE,
                 "Invalid value for 'encoding_format': '" + encodingFormat + "' is not one of 'float', 'base64'.");
-    }
-
-    private static void checkDimensions(EmbeddingFamily family, Integer dimensions) {
-        if (dimensions == null) {
-            return;
-        }
-        Set<Integer> supported = family.supportedDimensions();
-        if (supported.isEmpty()) {
-            throw OpenAiException.invalidRequest("dimensions", ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
-                    "Unsupported parameter: 'dimensions' cannot be honoured by this model.");
-        }
-        if (!supported.contains(dimensions)) {
-            throw OpenAiException.invalidRequest("dimensions", ErrorTypes.CODE_INVALID_VALUE,
-                    "Invalid value for 'dimensions': this model supports " + supported.stream().sorted().toList()
-                            + ".");
-        }
     }
 
     private static Batch batch(EmbeddingFamily family, int offset, InvokeModelResponse response) {

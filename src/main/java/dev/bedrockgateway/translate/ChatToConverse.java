@@ -130,11 +130,6 @@ public final class ChatToConverse {
                 t.structuredOutput == null ? null : t.structuredOutput.toolName(), stream, includeUsage);
     }
 
-    public static Translation toConverseRequest(ChatCompletionRequest request, Deployment deployment,
-            boolean dropParams, List<String> unknownParams) {
-        return toConverseRequest(request, deployment, dropParams, unknownParams, Map.of());
-    }
-
     /** The {@code image_url} parts whose URL is not a {@code data:} URL: the caller fetches them first. */
     public static List<RemoteImageRef> remoteImages(ChatCompletionRequest request) {
         List<RemoteImageRef> refs = new ArrayList<>();

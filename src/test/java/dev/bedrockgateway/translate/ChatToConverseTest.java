@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
@@ -34,13 +35,13 @@ class ChatToConverseTest {
     static ChatToConverse.Translation translation(String json, Deployment deployment, boolean drop) {
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
                 OpenAiJson.readerFor(ChatCompletionRequest.class), json.getBytes());
-        return ChatToConverse.toConverseRequest(parsed.value(), deployment, drop, parsed.unknownParams());
+        return ChatToConverse.toConverseRequest(parsed.value(), deployment, drop, parsed.unknownParams(), Map.of());
     }
 
     static ConverseRequest translate(String json) {
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
                 OpenAiJson.readerFor(ChatCompletionRequest.class), json.getBytes());
-        return ChatToConverse.toConverseRequest(parsed.value(), CLAUDE, false, parsed.unknownParams()).request();
+        return ChatToConverse.toConverseRequest(parsed.value(), CLAUDE, false, parsed.unknownParams(), Map.of()).request();
     }
 
     static OpenAiException rejected(String json) {
