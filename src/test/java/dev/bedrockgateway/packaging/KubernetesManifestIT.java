@@ -1,0 +1,154 @@
+package dev.bedrockgateway.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The manifests {@code ./mvnw package} generated (target/kubernetes/kubernetes.yml) are wired together: a property
+ * change that breaks a reference between them fails the build.
+ */
+class KubernetesManifestIT {
+
+    static Map<String, JsonNode> byKind;
+    static JsonNode pod;
+    static JsonNode container;
+
+    @BeforeAll
+    static void load() throws IOException {
+        String yaml = Files.readString(Path.of("target/kubernetes/kubernetes.yml"));
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(yaml)) {
+            it.forEachRemaining(docs::add);
+        }
+        byKind = docs.stream().collect(Collectors.toMap(d -> d.path("kind").asText(), Function.identity()));
+        pod = byKind.get("Deployment").at("/spec/template/spec");
+        container = pod.at("/containers/0");
+    }
+
+    @Test
+    void theExpectedResourcesAreGenerated() {
+        assertEquals(java.util.Set.of("Deployment", "Service", "ServiceAccount", "Ingress"), byKind.keySet());
+        assertEquals("ClusterIP", byKind.get("Service").at("/spec/type").asText());
+    }
+
+    @Test
+    void theDeploymentRunsAsTheIrsaServiceAccount() {
+        JsonNode account = byKind.get("ServiceAccount");
+        assertEquals(account.at("/metadata/name").asText(), pod.path("serviceAccountName").asText());
+        assertTrue(account.at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText()
+                .matches("arn:aws:iam::\\d{12}:role/.+"));
+        String all = byKind.values().toString();
+        assertFalse(all.contains("AWS_ACCESS_KEY_ID") || all.contains("AWS_SECRET_ACCESS_KEY"), "no AWS keys");
+    }
+
+    @Test
+    void theIngressReachesTheServiceAndHealthChecksTheManagementPort() {
+        JsonNode ingress = byKind.get("Ingress");
+        JsonNode service = byKind.get("Service");
+        assertEquals("alb", ingress.at("/spec/ingressClassName").asText());
+        JsonNode backend = ingress.at("/spec/rules/0/http/paths/0/backend/service");
+        assertEquals(service.at("/metadata/name").asText(), backend.path("name").asText());
+        String portName = backend.at("/port/name").asText();
+        JsonNode servicePort = find(service.at("/spec/ports"), "name", portName);
+        assertNotNull(servicePort, "the Ingress names a port the Service has");
+        assertNotNull(find(container.path("ports"), "containerPort", servicePort.path("targetPort").asText()),
+                "the Service targets a container port");
+        JsonNode annotations = ingress.at("/metadata/annotations");
+        assertEquals("ip", annotations.path("alb.ingress.kubernetes.io/target-type").asText());
+        assertTrue(annotations.path("alb.ingress.kubernetes.io/certificate-arn").asText().startsWith("arn:aws:acm:"));
+        assertEquals("443", annotations.path("alb.ingress.kubernetes.io/ssl-redirect").asText());
+        int management = find(container.path("ports"), "name", "management").path("containerPort").asInt();
+        assertEquals(String.valueOf(management), annotations.path("alb.ingress.kubernetes.io/healthcheck-port").asText());
+        assertEquals(container.at("/readinessProbe/httpGet/path").asText(),
+                annotations.path("alb.ingress.kubernetes.io/healthcheck-path").asText());
+        int idle = Integer.parseInt(annotations.path("alb.ingress.kubernetes.io/load-balancer-attributes").asText()
+                .replace("idle_timeout.timeout_seconds=", ""));
+        assertTrue(idle >= 300, "streams need a long ALB idle timeout");
+        assertFalse(ingress.at("/spec/rules/0/host").asText().isBlank());
+    }
+
+    @Test
+    void probesUseTheManagementPortAndHealthEndpoints() {
+        int management = find(container.path("ports"), "name", "management").path("containerPort").asInt();
+        for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+            assertEquals(management, container.at("/" + probe + "/httpGet/port").asInt(), probe);
+        }
+        assertEquals("/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
+        assertEquals("/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
+        assertEquals("/q/health/started", container.at("/startupProbe/httpGet/path").asText());
+    }
+
+    @Test
+    void secretsAndTheCatalogComeFromKubernetesObjects() {
+        JsonNode key = find(container.path("env"), "name", "GATEWAY_MASTER_KEY");
+        assertFalse(key.has("value"), "the master key is never a literal");
+        assertEquals("bedrock-gateway", key.at("/valueFrom/secretKeyRef/name").asText());
+        assertEquals("master-key", key.at("/valueFrom/secretKeyRef/key").asText());
+
+        String configFile = find(container.path("env"), "name", "GATEWAY_CONFIG_FILE").path("value").asText();
+        JsonNode mount = null;
+        for (JsonNode m : container.path("volumeMounts")) {
+            if (configFile.startsWith(m.path("mountPath").asText() + "/")) {
+                mount = m;
+            }
+        }
+        assertNotNull(mount, "GATEWAY_CONFIG_FILE lies inside a mount");
+        JsonNode volume = find(pod.path("volumes"), "name", mount.path("name").asText());
+        assertEquals("bedrock-gateway-catalog", volume.at("/configMap/name").asText());
+        assertTrue(mount.path("readOnly").asBoolean());
+        assertFalse(find(container.path("env"), "name", "AWS_REGION").path("value").asText().isBlank());
+    }
+
+    @Test
+    void theContainerIsHardenedAndSized() {
+        assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());
+        assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean());
+        assertFalse(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true));
+        assertEquals("ALL", container.at("/securityContext/capabilities/drop/0").asText());
+        for (String kind : List.of("requests", "limits")) {
+            assertFalse(container.at("/resources/" + kind + "/cpu").asText().isBlank(), kind);
+            assertFalse(container.at("/resources/" + kind + "/memory").asText().isBlank(), kind);
+        }
+        JsonNode tmp = find(container.path("volumeMounts"), "mountPath", "/tmp");
+        assertNotNull(find(pod.path("volumes"), "name", tmp.path("name").asText()).get("emptyDir"),
+                "a writable /tmp under the read-only root");
+    }
+
+    @Test
+    void rolloutsNeverDropBelowTheDesiredReplicasAndLetStreamsFinish() {
+        JsonNode spec = byKind.get("Deployment").path("spec");
+        assertEquals("RollingUpdate", spec.at("/strategy/type").asText());
+        assertEquals("0", spec.at("/strategy/rollingUpdate/maxUnavailable").asText());
+        assertTrue(spec.path("replicas").asInt() >= 2);
+        assertTrue(pod.path("terminationGracePeriodSeconds").asInt() >= 60);
+        assertFalse(spec.at("/selector/matchLabels").has("app.kubernetes.io/version"),
+                "the selector must survive a version change");
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode item : array) {
+            if (item.path(field).asText().equals(value)) {
+                return item;
+            }
+        }
+        return null;
+    }
+}
