@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -17,9 +19,12 @@ import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
 
 /**
- * The catalog in force. Loaded at start-up, so a broken file stops the pod before it takes traffic.
+ * The catalog in force. Loaded at start-up, so a broken file stops the pod before it takes traffic; then the file
+ * is watched ({@code gateway.config-reload-interval}) and a valid change replaces the catalog without a restart.
+ * The API keys are read once at start-up.
  */
 @Startup
 @ApplicationScoped
@@ -31,19 +36,65 @@ public class ModelCatalog {
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class);
 
     private final GatewayConfig config;
+    private final Vertx vertx;
     private volatile Catalog current;
+    private String lastText;
+    private long reloadTimer = -1;
 
-    public ModelCatalog(GatewayConfig config) {
+    public ModelCatalog(GatewayConfig config, Vertx vertx) {
         this.config = config;
+        this.vertx = vertx;
     }
 
     @PostConstruct
     void load() {
-        Catalog loaded = read();
+        install(read());
+        Duration interval = config.configReloadInterval();
+        if (config.configFile().isPresent() && !interval.isZero() && !interval.isNegative()) {
+            reloadTimer = vertx.setPeriodic(interval.toMillis(), id -> vertx.executeBlocking(() -> {
+                reloadIfChanged();
+                return null;
+            }, true));
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (reloadTimer >= 0) {
+            vertx.cancelTimer(reloadTimer);
+        }
+    }
+
+    private void install(Catalog loaded) {
         loaded.warnings().forEach(LOG::warn);
         LOG.infof("Model catalog %s: %d model names, %d deployments", loaded.source(), loaded.groups().size(),
                 loaded.groups().values().stream().mapToInt(List::size).sum());
         current = loaded;
+    }
+
+    /**
+     * Loads the catalog file again if its content changed. A file that does not load is logged and ignored: the
+     * catalog in force keeps serving, and the file is tried again once it changes.
+     */
+    void reloadIfChanged() {
+        Path path = Path.of(config.configFile().orElseThrow());
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.errorf("Catalog %s cannot be read (%s); the current catalog keeps serving", path, e.getMessage());
+            return;
+        }
+        if (text.equals(lastText)) {
+            return;
+        }
+        lastText = text;
+        try {
+            install(CatalogLoader.load(path.toString(), text, System::getenv, config.bedrock().region(),
+                    Instant.now().getEpochSecond()));
+        } catch (CatalogException e) {
+            LOG.errorf("Catalog change rejected, the current catalog keeps serving: %s", e.getMessage());
+        }
     }
 
     private Catalog read() {
@@ -57,6 +108,7 @@ public class ModelCatalog {
             } catch (IOException e) {
                 throw new CatalogException(path + ": cannot read the catalog file: " + e, e);
             }
+            lastText = text;
             return CatalogLoader.load(path.toString(), text, System::getenv, region, now);
         }
         try (InputStream in = ModelCatalog.class.getClassLoader().getResourceAsStream(BUNDLED)) {

@@ -22,6 +22,14 @@ public interface GatewayConfig {
     Optional<String> configFile();
 
     /**
+     * How often the catalog file is checked for changes (a mounted ConfigMap changes in place). A changed file is
+     * loaded and served without a restart; an invalid one is logged and the catalog in force keeps serving.
+     * 0 turns reloading off.
+     */
+    @WithDefault("10S")
+    Duration configReloadInterval();
+
+    /**
      * Keys clients must send as {@code Authorization: Bearer <key>}; several may be given comma-separated.
      * Overrides {@code general_settings.master_key} of the catalog.
      */
