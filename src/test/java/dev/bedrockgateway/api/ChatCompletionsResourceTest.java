@@ -29,7 +29,7 @@ import io.restassured.response.Response;
 /** Chat completions end to end: REST Assured -> gateway -> real AWS SDK client -> local Bedrock stand-in. */
 @QuarkusTest
 @WithTestResource(BedrockStandIn.class)
-class ChatCompletionsResourceTest {
+public class ChatCompletionsResourceTest {
 
     static final String KEY = "Bearer sk-test-key-1";
     static final String SONNET_PATH = "/model/anthropic.claude-3-sonnet-20240229-v1%3A0/converse";

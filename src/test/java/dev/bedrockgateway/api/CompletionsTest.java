@@ -42,7 +42,7 @@ import io.restassured.response.Response;
 /** Legacy {@code /v1/completions}: what {@code openai.Completion.create(model="text-davinci-003")} calls. */
 @QuarkusTest
 @WithTestResource(BedrockStandIn.class)
-class CompletionsTest {
+public class CompletionsTest {
 
     static final String HAIKU = "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse";
 

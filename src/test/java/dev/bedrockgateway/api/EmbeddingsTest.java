@@ -39,7 +39,7 @@ import io.restassured.response.Response;
 /** {@code /v1/embeddings} through InvokeModel: Titan (one text per call, fanned out) and Cohere (batches). */
 @QuarkusTest
 @WithTestResource(BedrockStandIn.class)
-class EmbeddingsTest {
+public class EmbeddingsTest {
 
     static final String TITAN_V2 = "/model/amazon.titan-embed-text-v2%3A0/invoke";
     static final String COHERE_V3 = "/model/cohere.embed-english-v3/invoke";

@@ -47,7 +47,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The official OpenAI Java SDK, pointed at the gateway, must not tell it from OpenAI (strict validate()). */
 @QuarkusTest
 @WithTestResource(BedrockStandIn.class)
-class OpenAiSdkContractTest {
+public class OpenAiSdkContractTest {
 
     @BedrockStandIn.Inject
     WireMockServer bedrock;

@@ -32,7 +32,7 @@ import io.restassured.response.Response;
 /** {@code stream: true}: Bedrock event-stream frames in, OpenAI SSE chunks out. */
 @QuarkusTest
 @WithTestResource(BedrockStandIn.class)
-class StreamingTest {
+public class StreamingTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String STREAM_PATH = "/model/anthropic.claude-3-sonnet-20240229-v1%3A0/converse-stream";

@@ -34,7 +34,12 @@ public class BedrockStandIn implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "gateway.bedrock.endpoint-override", "http://127.0.0.1:" + server.port(),
                 // One attempt: each test sees exactly the upstream call it stubbed.
-                "gateway.bedrock.max-attempts", "1");
+                "gateway.bedrock.max-attempts", "1",
+                // For @QuarkusIntegrationTest, which starts the production artifact: it needs its keys, and the
+                // SDK's default chain finds these test credentials as system properties of that process.
+                "gateway.master-key", "sk-test-key-1,sk-test-key-2",
+                "aws.accessKeyId", "AKIDGATEWAYTEST",
+                "aws.secretAccessKey", "gateway-test-secret");
     }
 
     @Override

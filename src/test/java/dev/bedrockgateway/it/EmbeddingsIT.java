@@ -1,0 +1,9 @@
+package dev.bedrockgateway.it;
+
+import dev.bedrockgateway.api.EmbeddingsTest;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** {@link EmbeddingsTest} against the packaged production artifact (the native executable where one was built). */
+@QuarkusIntegrationTest
+class EmbeddingsIT extends EmbeddingsTest {
+}
