@@ -16,7 +16,6 @@ import org.jboss.resteasy.reactive.RestMulti;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.bedrockgateway.bedrock.BedrockInvoker;
-import dev.bedrockgateway.catalog.Catalog;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.images.FetchedImage;
@@ -58,12 +57,16 @@ public class ChatCompletionsResource {
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(READER, body);
         ChatCompletionRequest request = parsed.value();
         String model = request.model();
-        Catalog current = catalog.current();
+        boolean dropParams = catalog.current().settings().dropParams();
         Deployment deployment = catalog.textDeployment(model);
-        return Answer.respond(fetchImages(ChatToConverse.remoteImages(request))
-                .map(fetched -> ChatToConverse.toConverseRequest(request, deployment,
-                        current.settings().dropParams(), parsed.unknownParams(), fetched))
-                .chain(translation -> answer(translation, deployment, model)));
+        // Validates everything first; only a valid request with remote images causes a fetch, then a second pass.
+        ChatToConverse.Translation first = ChatToConverse.toConverseRequest(request, deployment, dropParams,
+                parsed.unknownParams(), Map.of());
+        Uni<ChatToConverse.Translation> complete = first.pendingImages().isEmpty()
+                ? Uni.createFrom().item(first)
+                : fetchImages(first.pendingImages()).map(fetched -> ChatToConverse.toConverseRequest(request,
+                        deployment, dropParams, parsed.unknownParams(), fetched));
+        return Answer.respond(complete.chain(translation -> answer(translation, deployment, model)));
     }
 
     private Uni<Answer> answer(ChatToConverse.Translation translation, Deployment deployment, String model) {
@@ -81,11 +84,8 @@ public class ChatCompletionsResource {
                         id, created, model, translation.structuredOutputTool())));
     }
 
-    /** Remote {@code image_url}s are fetched (concurrently, each URL once) before translation. */
+    /** Remote {@code image_url}s, fetched concurrently, each URL once. */
     private Uni<Map<String, FetchedImage>> fetchImages(List<ChatToConverse.RemoteImageRef> refs) {
-        if (refs.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
         Map<String, ChatToConverse.RemoteImageRef> byUrl = new LinkedHashMap<>();
         refs.forEach(ref -> byUrl.putIfAbsent(ref.url(), ref));
         List<Uni<Map.Entry<String, FetchedImage>>> fetches = byUrl.values().stream()

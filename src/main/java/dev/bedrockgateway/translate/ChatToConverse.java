@@ -67,11 +67,15 @@ public final class ChatToConverse {
     private static final int ANSWER_TOKENS_WITH_THINKING = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CachePointBlock CACHE_POINT = CachePointBlock.builder().type(CachePointType.DEFAULT).build();
+    /** Stands in for a remote image not fetched yet; a translation holding it is never sent. */
+    private static final ImageBlock PENDING_IMAGE = ImageBlock.builder().format(ImageFormat.PNG)
+            .source(ImageSource.fromBytes(SdkBytes.fromByteArray(new byte[0]))).build();
 
     private final ChatCompletionRequest request;
     private final Deployment deployment;
     private final UnsupportedParams params;
     private final Map<String, FetchedImage> remoteImages;
+    private final List<RemoteImageRef> pendingImages = new ArrayList<>();
     private StructuredOutput structuredOutput;
     private Integer thinkingBudget;
 
@@ -81,9 +85,11 @@ public final class ChatToConverse {
      *
      * @param structuredOutputTool the forced tool whose input is the {@code response_format} answer, or null
      * @param includeUsage {@code stream_options.include_usage}
+     * @param pendingImages remote image URLs that were not among the fetched images: when not empty, the request
+     *        is valid but incomplete; fetch these and translate again
      */
     public record Translation(ConverseRequest request, List<String> droppedParams, String structuredOutputTool,
-            boolean stream, boolean includeUsage) {
+            boolean stream, boolean includeUsage, List<RemoteImageRef> pendingImages) {
 
         /** The same request for ConverseStream, which takes the same fields under another type. */
         public ConverseStreamRequest streamRequest() {
@@ -116,7 +122,9 @@ public final class ChatToConverse {
     /**
      * @param unknownParams request fields OpenAI does not define (paths such as {@code foo} or
      *        {@code messages[0].bar}), collected by the JSON reader
-     * @param remoteImages the images of {@link #remoteImages(ChatCompletionRequest)}, fetched, by URL
+     * @param remoteImages fetched remote images by URL; those missing are reported in
+     *        {@link Translation#pendingImages()}, so a first translation with none validates the whole request
+     *        before anything is fetched
      */
     public static Translation toConverseRequest(ChatCompletionRequest request, Deployment deployment,
             boolean dropParams, List<String> unknownParams, Map<String, FetchedImage> remoteImages) {
@@ -127,25 +135,8 @@ public final class ChatToConverse {
         boolean includeUsage = stream && request.streamOptions() != null
                 && Boolean.TRUE.equals(request.streamOptions().includeUsage());
         return new Translation(converse, t.params.dropped(),
-                t.structuredOutput == null ? null : t.structuredOutput.toolName(), stream, includeUsage);
-    }
-
-    /** The {@code image_url} parts whose URL is not a {@code data:} URL: the caller fetches them first. */
-    public static List<RemoteImageRef> remoteImages(ChatCompletionRequest request) {
-        List<RemoteImageRef> refs = new ArrayList<>();
-        List<ChatMessage> messages = request.messages() == null ? List.of() : request.messages();
-        for (int i = 0; i < messages.size(); i++) {
-            if (messages.get(i) instanceof ChatMessage.User user && user.content() instanceof MessageContent.Parts p) {
-                for (int j = 0; j < p.parts().size(); j++) {
-                    if (p.parts().get(j) instanceof ContentPart.ImagePart image && image.imageUrl() != null
-                            && image.imageUrl().url() != null && !image.imageUrl().url().startsWith("data:")) {
-                        refs.add(new RemoteImageRef(image.imageUrl().url(),
-                                "messages[" + i + "].content[" + j + "].image_url.url"));
-                    }
-                }
-            }
-        }
-        return refs;
+                t.structuredOutput == null ? null : t.structuredOutput.toolName(), stream, includeUsage,
+                List.copyOf(t.pendingImages));
     }
 
     private ConverseRequest translate() {
@@ -551,8 +542,8 @@ public final class ChatToConverse {
         if (!url.startsWith("data:")) {
             FetchedImage fetched = remoteImages.get(url);
             if (fetched == null) {
-                throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_UNSUPPORTED_PARAMETER,
-                        "Image URLs must be data: URLs (data:image/png;base64,...) or fetchable https:// URLs.");
+                pendingImages.add(new RemoteImageRef(url, urlAt));
+                return PENDING_IMAGE;
             }
             return imageBlock(fetched.contentType(), fetched.bytes(), urlAt);
         }

@@ -99,4 +99,14 @@ class RemoteImagesTest {
                 .body("error.code", equalTo("image_fetch_failed"));
         server.verify(0, postRequestedFor(urlPathMatching("/model/.*")));
     }
+
+    @Test
+    void anInvalidRequestIsRefusedBeforeAnyImageIsFetched() {
+        given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON).body("""
+                {"model":"bedrock-claude-3-sonnet","n":3,"messages":[{"role":"user","content":[
+                  {"type":"image_url","image_url":{"url":"http://127.0.0.1:%d/images/cat.png"}}]}]}"""
+                .formatted(server.port()))
+                .post("/v1/chat/completions").then().statusCode(400).body("error.param", equalTo("n"));
+        server.verify(0, getRequestedFor(urlPathMatching("/.*")));
+    }
 }
