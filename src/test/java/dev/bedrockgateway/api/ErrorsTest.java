@@ -256,6 +256,32 @@ class ErrorsTest {
     }
 
     @Test
+    void oversizedChunkedBodyIs413Too() throws Exception {
+        try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + KEY
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[1 << 20];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            String reply = "";
+            try {
+                for (int i = 0; i < 20; i++) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (java.io.IOException closedByTheServer) {
+                // expected once the limit is passed
+            }
+            reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
+        }
+    }
+
+    @Test
     void headersTooLargeIs431InOpenAiShape() {
         Response response = given().header("Authorization", KEY).header("X-Big", "x".repeat(40_000))
                 .get("/v1/models");
