@@ -143,6 +143,24 @@ class KubernetesManifestIT {
                 "the selector must survive a version change");
     }
 
+    /** The optional extras in deploy/kubernetes/ must target what the build generates. */
+    @Test
+    void theOptionalExtrasTargetTheGeneratedDeployment() throws IOException {
+        YAMLMapper yaml = new YAMLMapper();
+        JsonNode deployment = byKind.get("Deployment");
+        JsonNode labels = deployment.at("/spec/template/metadata/labels");
+        JsonNode pdb = yaml.readTree(Path.of("deploy/kubernetes/pod-disruption-budget.yaml").toFile());
+        pdb.at("/spec/selector/matchLabels").fields().forEachRemaining(label ->
+                assertEquals(label.getValue().asText(), labels.path(label.getKey()).asText(), label.getKey()));
+        assertTrue(pdb.at("/spec/minAvailable").asInt() < deployment.at("/spec/replicas").asInt(),
+                "the budget leaves room to drain one pod");
+        JsonNode hpa = yaml.readTree(Path.of("deploy/kubernetes/horizontal-pod-autoscaler.yaml").toFile());
+        assertEquals("Deployment", hpa.at("/spec/scaleTargetRef/kind").asText());
+        assertEquals(deployment.at("/metadata/name").asText(), hpa.at("/spec/scaleTargetRef/name").asText());
+        assertEquals(deployment.at("/spec/replicas").asInt(), hpa.at("/spec/minReplicas").asInt());
+        assertFalse(container.at("/resources/requests/cpu").asText().isBlank(), "CPU utilisation needs a request");
+    }
+
     private static JsonNode find(JsonNode array, String field, String value) {
         for (JsonNode item : array) {
             if (item.path(field).asText().equals(value)) {
