@@ -91,16 +91,9 @@ public final class ChatToConverse {
     public record Translation(ConverseRequest request, List<String> droppedParams, String structuredOutputTool,
             boolean stream, boolean includeUsage, List<RemoteImageRef> pendingImages) {
 
-        /** The same request for ConverseStream, which takes the same fields under another type. */
+        /** The same request for ConverseStream. */
         public ConverseStreamRequest streamRequest() {
-            return ConverseStreamRequest.builder()
-                    .modelId(request.modelId())
-                    .messages(request.messages())
-                    .system(request.hasSystem() ? request.system() : null)
-                    .inferenceConfig(request.inferenceConfig())
-                    .toolConfig(request.toolConfig())
-                    .additionalModelRequestFields(request.additionalModelRequestFields())
-                    .build();
+            return SamplingParams.streamRequest(request);
         }
     }
 
@@ -130,10 +123,9 @@ public final class ChatToConverse {
             boolean dropParams, List<String> unknownParams, Map<String, FetchedImage> remoteImages) {
         ChatToConverse t = new ChatToConverse(request, deployment, dropParams, remoteImages);
         unknownParams.forEach(t.params::unknown);
-        ConverseRequest converse = t.translate();
         boolean stream = Boolean.TRUE.equals(request.stream());
-        boolean includeUsage = stream && request.streamOptions() != null
-                && Boolean.TRUE.equals(request.streamOptions().includeUsage());
+        boolean includeUsage = SamplingParams.includeUsage(stream, request.streamOptions());
+        ConverseRequest converse = t.translate();
         return new Translation(converse, t.params.dropped(),
                 t.structuredOutput == null ? null : t.structuredOutput.toolName(), stream, includeUsage,
                 List.copyOf(t.pendingImages));
@@ -183,10 +175,6 @@ public final class ChatToConverse {
     // ---- options -------------------------------------------------------------------------------------------
 
     private void checkUnsupportedOptions() {
-        if (request.streamOptions() != null && !Boolean.TRUE.equals(request.stream())) {
-            throw OpenAiException.invalidRequest("stream_options", ErrorTypes.CODE_INVALID_VALUE,
-                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
-        }
         SamplingParams.n(params, request.n());
         if (Boolean.TRUE.equals(request.logprobs())) {
             params.unsupported("logprobs", "cannot be honoured: Amazon Bedrock does not return log probabilities");

@@ -38,9 +38,7 @@ public final class CompletionsToConverse {
 
         /** The single prompt's request for ConverseStream (streams take one prompt). */
         public ConverseStreamRequest streamRequest() {
-            ConverseRequest request = requests.get(0);
-            return ConverseStreamRequest.builder().modelId(request.modelId()).messages(request.messages())
-                    .inferenceConfig(request.inferenceConfig()).build();
+            return SamplingParams.streamRequest(requests.get(0));
         }
     }
 
@@ -53,10 +51,7 @@ public final class CompletionsToConverse {
         unknownParams.forEach(params::unknown);
         List<String> prompts = prompts(request.prompt());
         boolean stream = Boolean.TRUE.equals(request.stream());
-        if (request.streamOptions() != null && !stream) {
-            throw OpenAiException.invalidRequest("stream_options", ErrorTypes.CODE_INVALID_VALUE,
-                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
-        }
+        boolean includeUsage = SamplingParams.includeUsage(stream, request.streamOptions());
         if (stream && prompts.size() > 1) {
             throw SamplingParams.invalidValue("prompt", "streaming is supported for a single prompt only");
         }
@@ -99,8 +94,6 @@ public final class CompletionsToConverse {
                             .build())
                     .inferenceConfig(inference).build());
         }
-        boolean includeUsage = stream && request.streamOptions() != null
-                && Boolean.TRUE.equals(request.streamOptions().includeUsage());
         return new Translation(prompts, requests, params.dropped(), stream, includeUsage,
                 Boolean.TRUE.equals(request.echo()));
     }

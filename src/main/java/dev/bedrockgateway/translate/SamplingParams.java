@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.openai.ChatCompletionRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 
 /**
- * The sampling and option checks chat and legacy completions share: OpenAI's value ranges (out of range is always a
+ * The sampling and option checks (and the stream request) chat and legacy completions share: OpenAI's value ranges (out of range is always a
  * 400, as OpenAI answers), and the options Bedrock cannot honour, which go through {@link UnsupportedParams}.
  */
 final class SamplingParams {
@@ -18,6 +21,35 @@ final class SamplingParams {
     private static final int MAX_STOP_SEQUENCES = 4;
 
     private SamplingParams() {
+    }
+
+    /**
+     * {@code stream_options}: allowed only with {@code stream: true}, as OpenAI rules; the gateway acts on it and
+     * never forwards it.
+     *
+     * @return whether an extra last chunk with {@code usage} is wanted
+     */
+    static boolean includeUsage(boolean stream, ChatCompletionRequest.StreamOptions options) {
+        if (options == null) {
+            return false;
+        }
+        if (!stream) {
+            throw OpenAiException.invalidRequest("stream_options", ErrorTypes.CODE_INVALID_VALUE,
+                    "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+        }
+        return Boolean.TRUE.equals(options.includeUsage());
+    }
+
+    /** The same Converse request for ConverseStream, which takes the same fields under another type. */
+    static ConverseStreamRequest streamRequest(ConverseRequest request) {
+        return ConverseStreamRequest.builder()
+                .modelId(request.modelId())
+                .messages(request.messages())
+                .system(request.hasSystem() ? request.system() : null)
+                .inferenceConfig(request.inferenceConfig())
+                .toolConfig(request.toolConfig())
+                .additionalModelRequestFields(request.additionalModelRequestFields())
+                .build();
     }
 
     static Float temperature(Double value) {
