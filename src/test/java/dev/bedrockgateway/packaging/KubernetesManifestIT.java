@@ -50,11 +50,14 @@ class KubernetesManifestIT {
     }
 
     @Test
-    void theDeploymentRunsAsTheIrsaServiceAccount() {
+    void theDeploymentRunsAsTheIrsaServiceAccount() throws IOException {
         JsonNode account = byKind.get("ServiceAccount");
         assertEquals(account.at("/metadata/name").asText(), pod.path("serviceAccountName").asText());
-        assertTrue(account.at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText()
-                .matches("arn:aws:iam::\\d{12}:role/.+"));
+        String roleArn = account.at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText();
+        assertTrue(roleArn.matches("arn:aws:iam::\\d{12}:role/.+"), roleArn);
+        assertEquals(buildProperty("k8s.role-arn"), roleArn, "the role ARN is the build property's value");
+        assertEquals(roleArn, byKind.get("Deployment").at("/spec/template/metadata/annotations")
+                .path("eks.amazonaws.com/role-arn").asText(), "a changed role rolls the pods (IRSA reads it at start)");
         String all = byKind.values().toString();
         assertFalse(all.contains("AWS_ACCESS_KEY_ID") || all.contains("AWS_SECRET_ACCESS_KEY"), "no AWS keys");
     }
@@ -141,6 +144,19 @@ class KubernetesManifestIT {
         assertTrue(pod.path("terminationGracePeriodSeconds").asInt() >= 60);
         assertFalse(spec.at("/selector/matchLabels").has("app.kubernetes.io/version"),
                 "the selector must survive a version change");
+    }
+
+    /** The value the build used: -Dname=... when the build was given one, else application.properties. */
+    static String buildProperty(String name) throws IOException {
+        String override = System.getProperty(name);
+        if (override != null) {
+            return override;
+        }
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        return properties.getProperty(name);
     }
 
     /** The optional extras in deploy/kubernetes/ must target what the build generates. */
