@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.jboss.resteasy.reactive.RestMulti;
 
+import dev.bedrockgateway.observability.GatewayMetrics;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -21,8 +22,11 @@ record Answer(Map<String, List<String>> headers, Multi<Buffer> body) {
                 Multi.createFrom().item(Buffer.buffer(OpenAiJson.write(document))));
     }
 
-    static Answer sse(List<String> droppedParams, Multi<?> chunks) {
-        return new Answer(Sse.headers(true, droppedParams), Sse.frames(chunks));
+    /** An SSE answer; the stream counts in {@code gateway_streams_in_flight} while the client reads it. */
+    static Answer sse(List<String> droppedParams, Multi<?> chunks, GatewayMetrics metrics) {
+        return new Answer(Sse.headers(true, droppedParams), Sse.frames(chunks)
+                .onSubscription().invoke(metrics::streamOpened)
+                .onTermination().invoke(metrics::streamClosed));
     }
 
     static RestMulti<Buffer> respond(Uni<Answer> answer) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 import jakarta.annotation.PostConstruct;
@@ -61,12 +62,22 @@ public class ApiKeys {
     }
 
     public boolean accepts(String presented) {
+        return identify(presented) != null;
+    }
+
+    /**
+     * The id of the presented key when it is one of the configured keys, else null: the first 8 hex digits of its
+     * SHA-256, stable across restarts and safe to log and to key rate limits by.
+     */
+    public String identify(String presented) {
         byte[] digest = sha256(presented);
-        boolean match = false;
+        byte[] matched = null;
         for (byte[] known : digests) {
-            match |= MessageDigest.isEqual(known, digest);
+            if (MessageDigest.isEqual(known, digest)) {
+                matched = known;
+            }
         }
-        return match;
+        return matched == null ? null : "key-" + HexFormat.of().formatHex(matched, 0, 4);
     }
 
     private static byte[] sha256(String key) {

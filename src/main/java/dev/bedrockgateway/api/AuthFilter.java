@@ -7,6 +7,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.observability.RequestRecord;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code Authorization: Bearer <key>} on every API endpoint. Health and metrics live on the management interface,
@@ -23,8 +25,9 @@ public class AuthFilter {
     }
 
     @ServerRequestFilter
-    public void authenticate(ContainerRequestContext request) {
+    public void authenticate(ContainerRequestContext request, RoutingContext context) {
         if (!keys.required()) {
+            RequestRecord.of(context).keyId(RequestRecord.ANONYMOUS);
             return;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -35,9 +38,11 @@ public class AuthFilter {
         }
         String key = header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).trim() : "";
-        if (key.isEmpty() || !keys.accepts(key)) {
+        String id = key.isEmpty() ? null : keys.identify(key);
+        if (id == null) {
             throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_INVALID_API_KEY, null,
                     "Incorrect API key provided.");
         }
+        RequestRecord.of(context).keyId(id);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.Consumes;
@@ -24,8 +25,15 @@ import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.translate.ChatToConverse;
 import dev.bedrockgateway.translate.ConverseStreamToChunks;
 import dev.bedrockgateway.translate.ConverseToChat;
+import dev.bedrockgateway.observability.GatewayMetrics;
+import dev.bedrockgateway.observability.RequestRecord;
+import dev.bedrockgateway.ratelimit.ClientRateLimits;
+import dev.bedrockgateway.routing.BedrockRouter;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 
 /**
  * {@code POST /v1/chat/completions}, also served without the {@code /v1} prefix as OpenAI clients use both. One
@@ -39,49 +47,77 @@ public class ChatCompletionsResource {
     public static final String DROPPED_PARAMS_HEADER = "x-bedrock-gateway-dropped-params";
 
     private static final ObjectReader READER = OpenAiJson.readerFor(ChatCompletionRequest.class);
+    private static final String ENDPOINT = "chat.completions";
 
     private final ModelCatalog catalog;
     private final BedrockInvoker bedrock;
+    private final BedrockRouter router;
+    private final ClientRateLimits limits;
+    private final GatewayMetrics metrics;
+    private final RequestChecks checks;
     private final ImageFetcher images;
 
-    public ChatCompletionsResource(ModelCatalog catalog, BedrockInvoker bedrock, ImageFetcher images) {
+    public ChatCompletionsResource(ModelCatalog catalog, BedrockInvoker bedrock, BedrockRouter router,
+            ClientRateLimits limits, GatewayMetrics metrics, RequestChecks checks, ImageFetcher images) {
         this.catalog = catalog;
         this.bedrock = bedrock;
+        this.router = router;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.checks = checks;
         this.images = images;
     }
 
     @POST
     @Path("v1/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> create(byte[] body) {
+    public RestMulti<Buffer> create(byte[] body, RoutingContext context) {
+        RequestRecord record = RequestRecord.of(context);
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(READER, body);
         ChatCompletionRequest request = parsed.value();
         String model = request.model();
         boolean dropParams = catalog.current().settings().dropParams();
         Deployment deployment = catalog.textDeployment(model);
+        record.request(ENDPOINT, model, Boolean.TRUE.equals(request.stream()));
+        checks.chat(request);
         // Validates everything first; only a valid request with remote images causes a fetch, then a second pass.
         ChatToConverse.Translation first = ChatToConverse.toConverseRequest(request, deployment, dropParams,
                 parsed.unknownParams(), Map.of());
-        Uni<ChatToConverse.Translation> complete = first.pendingImages().isEmpty()
-                ? Uni.createFrom().item(first)
-                : fetchImages(first.pendingImages()).map(fetched -> ChatToConverse.toConverseRequest(request,
-                        deployment, dropParams, parsed.unknownParams(), fetched));
-        return Answer.respond(complete.chain(translation -> answer(translation, deployment, model)));
+        limits.admit(record);
+        Uni<Map<String, FetchedImage>> fetched = first.pendingImages().isEmpty() ? Uni.createFrom().item(Map.of())
+                : fetchImages(first.pendingImages());
+        return Answer.respond(fetched.chain(imagesByUrl -> {
+            ChatToConverse.Translation translation = imagesByUrl.isEmpty() ? first
+                    : ChatToConverse.toConverseRequest(request, deployment, dropParams, parsed.unknownParams(),
+                            imagesByUrl);
+            // Another deployment (group sibling or fallback) may need another translation (e.g. thinking).
+            Function<Deployment, ChatToConverse.Translation> forDeployment = d -> d.equals(deployment) ? translation
+                    : ChatToConverse.toConverseRequest(request, d, dropParams, parsed.unknownParams(), imagesByUrl);
+            return answer(record, translation, forDeployment, model);
+        }));
     }
 
-    private Uni<Answer> answer(ChatToConverse.Translation translation, Deployment deployment, String model) {
+    private Uni<Answer> answer(RequestRecord record, ChatToConverse.Translation translation,
+            Function<Deployment, ChatToConverse.Translation> forDeployment, String model) {
         String id = Ids.chatCompletionId();
         long created = Instant.now().getEpochSecond();
         if (translation.stream()) {
             ConverseStreamToChunks chunks = new ConverseStreamToChunks(id, created, model,
                     translation.includeUsage(), translation.structuredOutputTool());
-            return bedrock.converseStream(deployment, translation.streamRequest())
+            return router.<Multi<ConverseStreamOutput>>route(record, model,
+                    d -> bedrock.converseStream(d, forDeployment.apply(d).streamRequest()),
+                    (events, release) -> events.onTermination().invoke(release))
                     .map(events -> Answer.sse(translation.droppedParams(),
-                            events.onItem().transformToIterable(chunks::onEvent)));
+                            Streams.observed(events, record, router, metrics)
+                                    .onItem().transformToIterable(chunks::onEvent),
+                            metrics));
         }
-        return bedrock.converse(deployment, translation.request())
-                .map(response -> Answer.json(translation.droppedParams(), ConverseToChat.toChatCompletion(response,
-                        id, created, model, translation.structuredOutputTool())));
+        return router.route(record, model, d -> bedrock.converse(d, forDeployment.apply(d).request()), null)
+                .map(response -> {
+                    Streams.usage(record, router, response.usage());
+                    return Answer.json(translation.droppedParams(), ConverseToChat.toChatCompletion(response,
+                            id, created, model, translation.structuredOutputTool()));
+                });
     }
 
     /** Remote {@code image_url}s, fetched concurrently, each URL once. */
@@ -98,7 +134,7 @@ public class ChatCompletionsResource {
     @POST
     @Path("chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> createWithoutPrefix(byte[] body) {
-        return create(body);
+    public RestMulti<Buffer> createWithoutPrefix(byte[] body, RoutingContext context) {
+        return create(body, context);
     }
 }

@@ -1,6 +1,9 @@
 package dev.bedrockgateway.api;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -18,8 +21,16 @@ import dev.bedrockgateway.openai.CompletionRequest;
 import dev.bedrockgateway.translate.CompletionsToConverse;
 import dev.bedrockgateway.translate.ConverseStreamToTextChunks;
 import dev.bedrockgateway.translate.ConverseToCompletion;
+import dev.bedrockgateway.observability.GatewayMetrics;
+import dev.bedrockgateway.observability.RequestRecord;
+import dev.bedrockgateway.ratelimit.ClientRateLimits;
+import dev.bedrockgateway.routing.BedrockRouter;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 
 /**
  * The legacy {@code POST /v1/completions} (and {@code /completions}) that apps written for
@@ -33,33 +44,60 @@ public class CompletionsResource {
 
     private final ModelCatalog catalog;
     private final BedrockInvoker bedrock;
+    private final BedrockRouter router;
+    private final ClientRateLimits limits;
+    private final GatewayMetrics metrics;
+    private final RequestChecks checks;
 
-    public CompletionsResource(ModelCatalog catalog, BedrockInvoker bedrock) {
+    public CompletionsResource(ModelCatalog catalog, BedrockInvoker bedrock, BedrockRouter router,
+            ClientRateLimits limits, GatewayMetrics metrics, RequestChecks checks) {
         this.catalog = catalog;
         this.bedrock = bedrock;
+        this.router = router;
+        this.limits = limits;
+        this.metrics = metrics;
+        this.checks = checks;
     }
 
     @POST
     @Path("v1/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> create(byte[] body) {
+    public RestMulti<Buffer> create(byte[] body, RoutingContext context) {
+        RequestRecord record = RequestRecord.of(context);
         OpenAiJson.Parsed<CompletionRequest> parsed = OpenAiJson.parse(READER, body);
         CompletionRequest request = parsed.value();
         String model = request.model();
         Deployment deployment = catalog.textDeployment(model);
+        record.request("completions", model, Boolean.TRUE.equals(request.stream()));
+        checks.completion(request);
+        boolean dropParams = catalog.current().settings().dropParams();
         CompletionsToConverse.Translation translation = CompletionsToConverse.toConverseRequests(request, deployment,
-                catalog.current().settings().dropParams(), parsed.unknownParams());
+                dropParams, parsed.unknownParams());
+        limits.admit(record);
+        // Another deployment (group sibling or fallback) gets its own translation.
+        Function<Deployment, CompletionsToConverse.Translation> forDeployment = d -> d.equals(deployment)
+                ? translation : CompletionsToConverse.toConverseRequests(request, d, dropParams, parsed.unknownParams());
         String id = Ids.completionId();
         long created = Instant.now().getEpochSecond();
         if (translation.stream()) {
             ConverseStreamToTextChunks chunks = new ConverseStreamToTextChunks(id, created, model,
                     translation.includeUsage(), translation.echo() ? translation.prompts().get(0) : null);
-            return Answer.respond(bedrock.converseStream(deployment, translation.streamRequest())
+            return Answer.respond(router.<Multi<ConverseStreamOutput>>route(record, model,
+                    d -> bedrock.converseStream(d, forDeployment.apply(d).streamRequest()),
+                    (events, release) -> events.onTermination().invoke(release))
                     .map(events -> Answer.sse(translation.droppedParams(),
-                            events.onItem().transformToIterable(chunks::onEvent))));
+                            Streams.observed(events, record, router, metrics)
+                                    .onItem().transformToIterable(chunks::onEvent),
+                            metrics)));
         }
-        return Answer.respond(Uni.join().all(translation.requests().stream()
-                .map(converse -> bedrock.converse(deployment, converse)).toList()).andFailFast()
+        List<Uni<ConverseResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < translation.requests().size(); i++) {
+            int prompt = i;
+            calls.add(router.route(record, model,
+                    d -> bedrock.converse(d, forDeployment.apply(d).requests().get(prompt)), null)
+                    .invoke(response -> Streams.usage(record, router, response.usage())));
+        }
+        return Answer.respond(Uni.join().all(calls).andFailFast()
                 .map(responses -> Answer.json(translation.droppedParams(),
                         ConverseToCompletion.toTextCompletion(responses, translation, id, created, model))));
     }
@@ -67,7 +105,7 @@ public class CompletionsResource {
     @POST
     @Path("completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> createWithoutPrefix(byte[] body) {
-        return create(body);
+    public RestMulti<Buffer> createWithoutPrefix(byte[] body, RoutingContext context) {
+        return create(body, context);
     }
 }

@@ -3,6 +3,7 @@ package dev.bedrockgateway.api;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -27,6 +28,10 @@ import dev.bedrockgateway.translate.embeddings.EmbeddingInputs;
 import dev.bedrockgateway.translate.embeddings.Float32Base64;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import dev.bedrockgateway.observability.RequestRecord;
+import dev.bedrockgateway.ratelimit.ClientRateLimits;
+import dev.bedrockgateway.routing.BedrockRouter;
 import io.vertx.core.buffer.Buffer;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 
@@ -45,11 +50,16 @@ public class EmbeddingsResource {
 
     private final ModelCatalog catalog;
     private final BedrockInvoker bedrock;
+    private final BedrockRouter router;
+    private final ClientRateLimits limits;
     private final int maxConcurrency;
 
-    public EmbeddingsResource(ModelCatalog catalog, BedrockInvoker bedrock, GatewayConfig config) {
+    public EmbeddingsResource(ModelCatalog catalog, BedrockInvoker bedrock, BedrockRouter router,
+            ClientRateLimits limits, GatewayConfig config) {
         this.catalog = catalog;
         this.bedrock = bedrock;
+        this.router = router;
+        this.limits = limits;
         this.maxConcurrency = config.embeddings().maxConcurrency();
     }
 
@@ -60,10 +70,12 @@ public class EmbeddingsResource {
     @POST
     @Path("v1/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> create(byte[] body) {
+    public RestMulti<Buffer> create(byte[] body, RoutingContext context) {
+        RequestRecord record = RequestRecord.of(context);
         OpenAiJson.Parsed<EmbeddingRequest> parsed = OpenAiJson.parse(READER, body);
         EmbeddingRequest request = parsed.value();
         Deployment deployment = catalog.embeddingDeployment(request.model());
+        record.request("embeddings", request.model(), false);
         if (!parsed.unknownParams().isEmpty() && !catalog.current().settings().dropParams()) {
             String param = parsed.unknownParams().get(0);
             throw OpenAiException.invalidRequest(param, ErrorTypes.CODE_UNKNOWN_PARAMETER,
@@ -82,11 +94,22 @@ public class EmbeddingsResource {
             bodies.add(family.requestBody(slice, request.dimensions(), request.inputType()));
             offsets.add(from);
         }
+        limits.admit(record);
+        // Every deployment a batch may go to (group sibling or fallback) must take the same request body.
+        Function<Deployment, Uni<InvokeModelResponse>> sameFamily = d -> EmbeddingFamilies.forModelId(d.modelId())
+                .filter(f -> f.getClass() == family.getClass()).isPresent() ? null
+                : Uni.createFrom().failure(OpenAiException.invalidRequest("model", ErrorTypes.CODE_INVALID_VALUE,
+                        "The deployment '" + d.key() + "' serving '" + request.model() + "' is not of the same "
+                                + "embedding model family as '" + deployment.modelId() + "'."));
         Uni<List<Batch>> batches = Multi.createFrom().range(0, bodies.size())
-                .onItem().transformToUni(i -> bedrock.invokeModel(deployment, bodies.get(i))
-                        .map(response -> batch(family, offsets.get(i), response)))
+                .onItem().transformToUni(i -> router.route(record, request.model(), d -> {
+                    Uni<InvokeModelResponse> mismatch = sameFamily.apply(d);
+                    return mismatch != null ? mismatch : bedrock.invokeModel(d, bodies.get(i));
+                }, null).map(response -> batch(family, offsets.get(i), response)))
                 .merge(maxConcurrency)
-                .collect().asList();
+                .collect().asList()
+                .invoke(results -> router.recordUsage(record, record.deployment(),
+                        results.stream().mapToInt(Batch::inputTokens).sum(), 0));
         List<String> dropped = catalog.current().settings().dropParams() ? parsed.unknownParams() : List.of();
         return Answer.respond(batches.map(results -> Answer.json(dropped,
                 toList(results, texts.size(), base64, request.model()))));
@@ -95,8 +118,8 @@ public class EmbeddingsResource {
     @POST
     @Path("embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> createWithoutPrefix(byte[] body) {
-        return create(body);
+    public RestMulti<Buffer> createWithoutPrefix(byte[] body, RoutingContext context) {
+        return create(body, context);
     }
 
     private static boolean base64(String encodingFormat) {

@@ -45,7 +45,7 @@ public class RequestLimits {
     }
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::check);
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::check);
     }
 
     private void check(RoutingContext rc) {

@@ -62,8 +62,8 @@ public class BedrockClients {
                 .protocol(config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1 ? Protocol.HTTP1_1 : Protocol.HTTP2)
                 .maxConcurrency(config.maxConcurrency())
                 .connectionTimeout(config.connectTimeout())
-                // A non-streaming completion can take minutes before its first byte; the API call timeout bounds it.
-                .readTimeout(config.apiCallTimeout())
+                // A non-streaming completion can take minutes before its first byte; the request timeout bounds it.
+                .readTimeout(config.requestTimeout())
                 .build();
         if (config.endpointOverride().isPresent()) {
             endpoint = config.endpointOverride();
@@ -121,10 +121,11 @@ public class BedrockClients {
                 .httpClient(http)
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
+                // The SDK does not retry: the gateway's router is the one retry layer (BedrockRouter), so retries,
+                // deployments, cool-downs and fallbacks share one budget and never replay a stream already sent.
                 .overrideConfiguration(o -> o
-                        .apiCallTimeout(config.apiCallTimeout())
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(config.maxAttempts()).build()));
+                        .apiCallTimeout(config.requestTimeout())
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()));
         endpoint.ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors.
  *
  * <pre>
- * Bedrock / SDK failure            HTTP  error.type             error.code            retryable upstream
+ * Bedrock / SDK failure            HTTP  error.type             error.code            retried by the router
  * ValidationException              400   invalid_request_error  invalid_request       no
  * AccessDeniedException            403   permission_error       access_denied         no
  * ResourceNotFoundException        404   invalid_request_error  model_not_found       no
@@ -38,9 +38,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
  * ModelTimeoutException            504   server_error           timeout               yes
  * SDK call/attempt timeout         504   server_error           timeout               yes
  * InternalServerException          502   server_error           upstream_error        yes
+ * other AWS service error, 5xx     502   server_error           upstream_error        yes
  * ModelErrorException              502   server_error           upstream_error        no
  * ModelStreamErrorException (mid-stream) 502 server_error     upstream_error        no (bytes were sent)
- * other AWS service error          502   server_error           upstream_error        no
+ * other AWS service error, 4xx     502   server_error           upstream_error        no
  * connection / credentials failure 502   server_error           upstream_unreachable  yes
  * </pre>
  *
@@ -62,55 +63,55 @@ public final class BedrockErrors {
         }
         if (t instanceof ValidationException e) {
             return error(400, ErrorTypes.INVALID_REQUEST, "invalid_request", "Bedrock rejected the request: "
-                    + message(e), null, e);
+                    + message(e), null, e, false);
         }
         if (t instanceof AccessDeniedException e) {
             return error(403, ErrorTypes.PERMISSION, "access_denied", "Bedrock denied access: " + message(e),
-                    null, e);
+                    null, e, false);
         }
         if (t instanceof ResourceNotFoundException e) {
             return error(404, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_MODEL_NOT_FOUND,
-                    "Bedrock could not find the model: " + message(e), null, e);
+                    "Bedrock could not find the model: " + message(e), null, e, false);
         }
         if (t instanceof ThrottlingException e) {
             return error(429, ErrorTypes.RATE_LIMIT, ErrorTypes.CODE_RATE_LIMIT,
-                    "Bedrock is throttling requests for this model: " + message(e), RETRY_AFTER_SECONDS, e);
+                    "Bedrock is throttling requests for this model: " + message(e), RETRY_AFTER_SECONDS, e, true);
         }
         if (t instanceof ServiceQuotaExceededException e) {
             return error(429, ErrorTypes.RATE_LIMIT, "quota_exceeded",
-                    "Bedrock service quota exceeded: " + message(e), RETRY_AFTER_SECONDS, e);
+                    "Bedrock service quota exceeded: " + message(e), RETRY_AFTER_SECONDS, e, false);
         }
         if (t instanceof ModelNotReadyException e) {
             return error(503, ErrorTypes.SERVER, "model_not_ready", "The Bedrock model is not ready: " + message(e),
-                    RETRY_AFTER_SECONDS, e);
+                    RETRY_AFTER_SECONDS, e, true);
         }
         if (t instanceof ServiceUnavailableException e) {
             return error(503, ErrorTypes.SERVER, "service_unavailable", "Bedrock is unavailable: " + message(e),
-                    RETRY_AFTER_SECONDS, e);
+                    RETRY_AFTER_SECONDS, e, true);
         }
         if (t instanceof ModelTimeoutException e) {
-            return error(504, ErrorTypes.SERVER, "timeout", "The Bedrock model timed out: " + message(e), null, e);
+            return error(504, ErrorTypes.SERVER, "timeout", "The Bedrock model timed out: " + message(e), null, e, true);
         }
         if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
-            return error(504, ErrorTypes.SERVER, "timeout", "The call to Bedrock timed out.", null, t);
+            return error(504, ErrorTypes.SERVER, "timeout", "The call to Bedrock timed out.", null, t, true);
         }
         if (t instanceof InternalServerException || t instanceof ModelErrorException
                 || t instanceof ModelStreamErrorException) {
             return error(502, ErrorTypes.SERVER, "upstream_error", "Bedrock failed: " + message((AwsServiceException) t),
-                    null, t);
+                    null, t, t instanceof InternalServerException);
         }
         if (t instanceof AwsServiceException e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             return error(502, ErrorTypes.SERVER, "upstream_error",
                     "Bedrock failed (" + (code == null ? "unknown error" : code) + ", HTTP " + e.statusCode() + ").",
-                    null, e);
+                    null, e, e.statusCode() >= 500);
         }
         if (t instanceof SdkClientException) {
             return error(502, ErrorTypes.SERVER, "upstream_unreachable",
                     "The gateway could not complete the call to Bedrock (connection or credentials failure).",
-                    null, t);
+                    null, t, true);
         }
-        return error(500, ErrorTypes.SERVER, "internal_error", "The gateway failed unexpectedly.", null, t);
+        return error(500, ErrorTypes.SERVER, "internal_error", "The gateway failed unexpectedly.", null, t, false);
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -131,8 +132,8 @@ public final class BedrockErrors {
     }
 
     private static OpenAiException error(int status, String type, String code, String message, String retryAfter,
-            Throwable cause) {
+            Throwable cause, boolean retryable) {
         Map<String, String> headers = retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter);
-        return new OpenAiException(status, type, code, null, message, headers, cause);
+        return new UpstreamFailure(status, type, code, message, headers, cause, retryable);
     }
 }

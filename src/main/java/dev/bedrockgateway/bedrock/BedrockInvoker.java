@@ -1,6 +1,7 @@
 package dev.bedrockgateway.bedrock;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -8,12 +9,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
@@ -32,41 +35,65 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 public class BedrockInvoker {
 
     private final BedrockClients clients;
+    private final ModelCatalog catalog;
     private final Duration idleTimeout;
+    private final Duration firstByteTimeout;
 
-    public BedrockInvoker(BedrockClients clients, GatewayConfig config) {
+    public BedrockInvoker(BedrockClients clients, ModelCatalog catalog, GatewayConfig config) {
         this.clients = clients;
+        this.catalog = catalog;
         this.idleTimeout = config.bedrock().streamIdleTimeout();
+        this.firstByteTimeout = config.bedrock().firstByteTimeout();
+    }
+
+    /** The catalog's {@code request_timeout}, when it sets one, bounds the call instead of the client's default. */
+    private AwsRequestOverrideConfiguration timeout(AwsRequestOverrideConfiguration given) {
+        Optional<Duration> timeout = catalog.current().settings().requestTimeout();
+        if (timeout.isEmpty()) {
+            return given;
+        }
+        AwsRequestOverrideConfiguration.Builder builder = given == null ? AwsRequestOverrideConfiguration.builder()
+                : given.toBuilder();
+        return builder.apiCallTimeout(timeout.get()).build();
     }
 
     public Uni<ConverseResponse> converse(Deployment deployment, ConverseRequest request) {
-        return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).converse(request))
+        ConverseRequest bounded = catalog.current().settings().requestTimeout().isEmpty() ? request
+                : request.toBuilder().overrideConfiguration(timeout(request.overrideConfiguration().orElse(null)))
+                        .build();
+        return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).converse(bounded))
                 .onFailure().transform(BedrockErrors::toOpenAi);
     }
 
     /** InvokeModel with a model family's own JSON body (embeddings). */
     public Uni<InvokeModelResponse> invokeModel(Deployment deployment, byte[] body) {
-        InvokeModelRequest request = InvokeModelRequest.builder().modelId(deployment.modelId())
-                .contentType("application/json").accept("application/json").body(SdkBytes.fromByteArrayUnsafe(body))
-                .build();
+        InvokeModelRequest.Builder builder = InvokeModelRequest.builder().modelId(deployment.modelId())
+                .contentType("application/json").accept("application/json").body(SdkBytes.fromByteArrayUnsafe(body));
+        if (catalog.current().settings().requestTimeout().isPresent()) {
+            builder.overrideConfiguration(timeout(null));
+        }
+        InvokeModelRequest request = builder.build();
         return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).invokeModel(request))
                 .onFailure().transform(BedrockErrors::toOpenAi);
     }
 
     /**
      * Starts a ConverseStream call. The {@link Uni} resolves with the first event — so a failure before it
-     * (throttling, validation, a stalled start) is still an ordinary error the caller can answer with an HTTP
-     * status — into the stream of all events, first included. After that, a failure or a silence longer than
+     * (throttling, validation, no first event within {@code gateway.bedrock.first-byte-timeout}) is still an
+     * ordinary error the router may retry and the caller can answer with an HTTP status — into the stream of all
+     * events, first included. After that, a failure or a silence longer than
      * {@code gateway.bedrock.stream-idle-timeout} fails the stream; cancelling it aborts the Bedrock call.
      */
-    public Uni<Multi<ConverseStreamOutput>> converseStream(Deployment deployment, ConverseStreamRequest request) {
+    public Uni<Multi<ConverseStreamOutput>> converseStream(Deployment deployment, ConverseStreamRequest given) {
+        ConverseStreamRequest request = catalog.current().settings().requestTimeout().isEmpty() ? given
+                : given.toBuilder().overrideConfiguration(timeout(given.overrideConfiguration().orElse(null))).build();
         return Uni.createFrom().<Multi<ConverseStreamOutput>>emitter(started -> {
             UnicastProcessor<ConverseStreamOutput> events = UnicastProcessor.create();
             AtomicReference<CompletableFuture<Void>> call = new AtomicReference<>();
             AtomicBoolean first = new AtomicBoolean(true);
             // Any end but a normal one (client gone, idle timeout, failure) aborts the Bedrock call.
             Multi<ConverseStreamOutput> stream = events
-                    .ifNoItem().after(idleTimeout).failWith(BedrockInvoker::stalled)
+                    .ifNoItem().after(idleTimeout).failWith(BedrockInvoker::stalledMidStream)
                     .onTermination().invoke((failure, cancelled) -> {
                         if (failure != null || cancelled) {
                             cancel(call);
@@ -102,7 +129,7 @@ public class BedrockInvoker {
                     events.onError(error);
                 }
             });
-        }).ifNoItem().after(idleTimeout).failWith(BedrockInvoker::stalled);
+        }).ifNoItem().after(firstByteTimeout).failWith(BedrockInvoker::noFirstEvent);
     }
 
     private static void cancel(AtomicReference<CompletableFuture<Void>> call) {
@@ -112,8 +139,13 @@ public class BedrockInvoker {
         }
     }
 
-    private static OpenAiException stalled() {
+    private static OpenAiException stalledMidStream() {
         return new OpenAiException(504, ErrorTypes.SERVER, "timeout",
                 null, "The Bedrock stream stalled: no event within the gateway's stream idle timeout.");
+    }
+
+    private static OpenAiException noFirstEvent() {
+        return new UpstreamFailure(504, ErrorTypes.SERVER, "timeout",
+                "Bedrock did not start answering within the gateway's first-byte timeout.", null, null, true);
     }
 }

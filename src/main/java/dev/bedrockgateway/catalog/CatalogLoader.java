@@ -1,5 +1,6 @@
 package dev.bedrockgateway.catalog;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -76,7 +77,6 @@ public final class CatalogLoader {
         }
         noteUnused(root, "", "(top level)",
                 Set.of("model_list", "litellm_settings", "general_settings", "router_settings"));
-        router(root.get("router_settings"));
 
         JsonNode list = root.get("model_list");
         if (list == null || !list.isArray() || list.isEmpty()) {
@@ -89,7 +89,8 @@ public final class CatalogLoader {
         }
         groups.replaceAll((k, v) -> List.copyOf(v));
 
-        CatalogSettings settings = litellmSettings(root.get("litellm_settings"));
+        CatalogSettings settings = settings(root.get("litellm_settings"), root.get("router_settings"),
+                groups.keySet());
         Optional<String> masterKey = generalSettings(root.get("general_settings"));
         return new Catalog(source, groups, settings, masterKey, loadedAt, warnings());
     }
@@ -121,24 +122,20 @@ public final class CatalogLoader {
         OptionalInt rpm = positiveInt(params, "rpm", where + ": litellm_params");
         OptionalInt tpm = positiveInt(params, "tpm", where + ": litellm_params");
         OptionalInt maxTokens = positiveInt(params, "max_tokens", where + ": litellm_params");
-        if (rpm.isPresent()) {
-            note("litellm_params.rpm", where, "is read but not enforced yet");
-        }
-        if (tpm.isPresent()) {
-            note("litellm_params.tpm", where, "is read but not enforced yet");
-        }
+        OptionalInt maxParallel = positiveInt(params, "max_parallel_requests", where + ": litellm_params");
         for (Iterator<String> it = params.fieldNames(); it.hasNext();) {
             String key = it.next();
             if (CREDENTIAL_KEYS.contains(key)) {
                 note("litellm_params." + key, where,
                         "is ignored: credentials come only from the AWS default provider chain (IRSA, environment)");
-            } else if (!Set.of("model", "aws_region_name", "rpm", "tpm", "max_tokens").contains(key)) {
+            } else if (!Set.of("model", "aws_region_name", "rpm", "tpm", "max_tokens", "max_parallel_requests")
+                    .contains(key)) {
                 note("litellm_params." + key, where, "is not used by bedrock-gateway; ignored");
             }
         }
 
         ModelMode mode = mode(node.get("model_info"), modelId, where);
-        return new Deployment(name, modelId, resolvedRegion, mode, maxTokens, rpm, tpm, index);
+        return new Deployment(name, modelId, resolvedRegion, mode, maxTokens, rpm, tpm, maxParallel, index);
     }
 
     /** {@code bedrock/[converse/|invoke/]<id>}: a base model id, an inference profile id, or an ARN. */
@@ -189,26 +186,149 @@ public final class CatalogLoader {
         };
     }
 
-    private CatalogSettings litellmSettings(JsonNode node) {
+    /**
+     * {@code litellm_settings} and {@code router_settings}: LiteLLM reads the routing keys from either; when both
+     * set one, {@code router_settings} wins.
+     */
+    private CatalogSettings settings(JsonNode litellm, JsonNode router, Set<String> modelNames) {
+        JsonNode lite = mapping(litellm, "litellm_settings");
+        JsonNode rout = mapping(router, "router_settings");
+        noteUnused(lite, "litellm_settings.", "litellm_settings", Set.of("drop_params", "num_retries",
+                "request_timeout", "allowed_fails", "cooldown_time", "fallbacks"));
+        noteUnused(rout, "router_settings.", "router_settings", Set.of("num_retries", "timeout", "allowed_fails",
+                "cooldown_time", "routing_strategy", "fallbacks"));
+        boolean drop = bool(lite, "drop_params", "litellm_settings");
+        OptionalInt retries = either(count(rout, "num_retries", "router_settings"),
+                count(lite, "num_retries", "litellm_settings"));
+        OptionalInt allowedFails = either(count(rout, "allowed_fails", "router_settings"),
+                count(lite, "allowed_fails", "litellm_settings"));
+        Optional<Duration> timeout = seconds(rout, "timeout", "router_settings")
+                .or(() -> seconds(lite, "request_timeout", "litellm_settings"));
+        Optional<Duration> cooldown = seconds(rout, "cooldown_time", "router_settings")
+                .or(() -> seconds(lite, "cooldown_time", "litellm_settings"));
+        Optional<String> strategy = optionalString(rout, "routing_strategy", "router_settings");
+        strategy.ifPresent(value -> {
+            if (!Set.of("least-busy", "simple-shuffle").contains(value)) {
+                throw fail("router_settings.routing_strategy", "\"" + value
+                        + "\" is not supported by bedrock-gateway (least-busy or simple-shuffle)");
+            }
+        });
+        Map<String, List<String>> fallbacks = rout.has("fallbacks")
+                ? fallbacks(rout.get("fallbacks"), "router_settings.fallbacks", modelNames)
+                : fallbacks(lite.get("fallbacks"), "litellm_settings.fallbacks", modelNames);
+        return new CatalogSettings(drop, retries, timeout, allowedFails, cooldown, strategy, fallbacks);
+    }
+
+    private JsonNode mapping(JsonNode node, String where) {
         if (node == null || node.isNull()) {
-            return CatalogSettings.DEFAULTS;
+            return YAML.getNodeFactory().objectNode();
         }
         if (!node.isObject()) {
-            throw fail("litellm_settings", "expected a mapping");
+            throw fail(where, "expected a mapping");
         }
-        noteUnused(node, "litellm_settings.", "litellm_settings", Set.of("drop_params"));
-        JsonNode drop = node.get("drop_params");
-        if (drop == null || drop.isNull()) {
-            return CatalogSettings.DEFAULTS;
+        return node;
+    }
+
+    private static OptionalInt either(OptionalInt first, OptionalInt second) {
+        return first.isPresent() ? first : second;
+    }
+
+    private boolean bool(JsonNode node, String field, String where) {
+        JsonNode raw = node.get(field);
+        if (raw == null || raw.isNull()) {
+            return false;
         }
-        JsonNode value = resolveEnv(drop, "litellm_settings.drop_params");
+        JsonNode value = resolveEnv(raw, where + "." + field);
         if (value.isBoolean()) {
-            return new CatalogSettings(value.booleanValue());
+            return value.booleanValue();
         }
         if (value.isTextual() && Set.of("true", "false").contains(value.textValue().toLowerCase())) {
-            return new CatalogSettings(Boolean.parseBoolean(value.textValue()));
+            return Boolean.parseBoolean(value.textValue());
         }
-        throw fail("litellm_settings.drop_params", "expected true or false");
+        throw fail(where + "." + field, "expected true or false");
+    }
+
+    /** A whole number, 0 allowed. */
+    private OptionalInt count(JsonNode node, String field, String where) {
+        JsonNode raw = node.get(field);
+        if (raw == null || raw.isNull()) {
+            return OptionalInt.empty();
+        }
+        JsonNode value = resolveEnv(raw, where + "." + field);
+        if (value.isIntegralNumber() && value.longValue() >= 0 && value.longValue() <= 1000) {
+            return OptionalInt.of(value.intValue());
+        }
+        if (value.isTextual() && value.textValue().trim().matches("\\d{1,3}")) {
+            return OptionalInt.of(Integer.parseInt(value.textValue().trim()));
+        }
+        throw fail(where + "." + field, "expected a whole number from 0 to 1000, got " + value);
+    }
+
+    /** Seconds, as LiteLLM takes them (a number, fractions allowed). */
+    private Optional<Duration> seconds(JsonNode node, String field, String where) {
+        JsonNode raw = node.get(field);
+        if (raw == null || raw.isNull()) {
+            return Optional.empty();
+        }
+        JsonNode value = resolveEnv(raw, where + "." + field);
+        double seconds;
+        if (value.isNumber()) {
+            seconds = value.doubleValue();
+        } else if (value.isTextual() && value.textValue().trim().matches("\\d{1,7}(\\.\\d{1,3})?")) {
+            seconds = Double.parseDouble(value.textValue().trim());
+        } else {
+            throw fail(where + "." + field, "expected a number of seconds, got " + value);
+        }
+        if (!(seconds > 0) || seconds > 86_400) {
+            throw fail(where + "." + field, "expected a number of seconds above 0 and at most 86400, got " + value);
+        }
+        return Optional.of(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    /** LiteLLM's {@code [{"model-a": ["model-b", "model-c"]}]}; every name must be a model of the catalog. */
+    private Map<String, List<String>> fallbacks(JsonNode node, String where, Set<String> modelNames) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return result;
+        }
+        if (!node.isArray()) {
+            throw fail(where, "expected a list like [{\"model-a\": [\"model-b\"]}]");
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            String at = where + "[" + i + "]";
+            if (!item.isObject()) {
+                throw fail(at, "expected a mapping from a model name to a list of model names");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                knownModel(e.getKey(), at, modelNames);
+                JsonNode targets = e.getValue();
+                List<String> names = new ArrayList<>();
+                if (targets.isTextual()) {
+                    names.add(targets.textValue());
+                } else if (targets.isArray()) {
+                    targets.forEach(t -> names.add(t.asText()));
+                } else {
+                    throw fail(at + "." + e.getKey(), "expected a list of model names");
+                }
+                for (String name : names) {
+                    knownModel(name, at + "." + e.getKey(), modelNames);
+                    if (name.equals(e.getKey())) {
+                        throw fail(at + "." + e.getKey(), "a model cannot be its own fallback");
+                    }
+                }
+                result.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(names);
+            }
+        }
+        result.replaceAll((k, v) -> List.copyOf(new LinkedHashSet<>(v)));
+        return result;
+    }
+
+    private void knownModel(String name, String where, Set<String> modelNames) {
+        if (!modelNames.contains(name)) {
+            throw fail(where, "\"" + name + "\" is not a model_name of model_list");
+        }
     }
 
     private Optional<String> generalSettings(JsonNode node) {
@@ -220,12 +340,6 @@ public final class CatalogLoader {
         }
         noteUnused(node, "general_settings.", "general_settings", Set.of("master_key"));
         return optionalString(node, "master_key", "general_settings");
-    }
-
-    private void router(JsonNode node) {
-        if (node != null && node.isObject()) {
-            noteUnused(node, "router_settings.", "router_settings", Set.of());
-        }
     }
 
     private String requiredString(JsonNode node, String field, String where) {

@@ -13,8 +13,14 @@ import java.util.OptionalInt;
  * @param maxTokens default {@code maxTokens} when the client sends none ({@code litellm_params.max_tokens})
  * @param rpm requests per minute allowed ({@code litellm_params.rpm})
  * @param tpm tokens per minute allowed ({@code litellm_params.tpm})
+ * @param maxParallelRequests calls in flight at once ({@code litellm_params.max_parallel_requests})
  * @param entry position in {@code model_list}, for messages
  */
 public record Deployment(String modelName, String modelId, String region, ModelMode mode, OptionalInt maxTokens,
-        OptionalInt rpm, OptionalInt tpm, int entry) {
+        OptionalInt rpm, OptionalInt tpm, OptionalInt maxParallelRequests, int entry) {
+
+    /** Identifies the deployment across catalog reloads: same name, model, region and position. */
+    public String key() {
+        return modelName + "#" + entry + " " + region + "/" + modelId;
+    }
 }

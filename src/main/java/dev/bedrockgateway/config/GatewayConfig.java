@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -41,6 +42,12 @@ public interface GatewayConfig {
 
     Limits limits();
 
+    Routing routing();
+
+    RateLimits rateLimits();
+
+    AccessLog accessLog();
+
     Images images();
 
     Embeddings embeddings();
@@ -69,19 +76,23 @@ public interface GatewayConfig {
         String region();
 
         /**
-         * Attempts the AWS SDK makes per Bedrock call (1 = no SDK retries). The SDK's standard retry mode
-         * retries throttling, 5xx and connection errors with backoff and jitter.
+         * Upper bound for one Bedrock call (one attempt), from request to the last byte: the whole answer of a
+         * non-streaming call (whose first byte is the whole answer), the whole stream of a streaming one. The
+         * catalog's {@code litellm_settings.request_timeout} / {@code router_settings.timeout} wins when set.
          */
-        @WithDefault("3")
-        int maxAttempts();
-
-        /** Upper bound for one Bedrock call including SDK retries. */
-        @WithDefault("5M")
-        Duration apiCallTimeout();
+        @WithDefault("600S")
+        Duration requestTimeout();
 
         /**
-         * Longest silence allowed in a stream: before its first event and between two events. A stalled stream
-         * ends with an error frame (or a 504 before anything was sent), never a hang or a clean-looking end.
+         * Streams: longest wait for the first event of one attempt. On expiry the attempt is abandoned and retried
+         * (or the next deployment or fallback is tried); when none is left, the client gets a 504.
+         */
+        @WithDefault("60S")
+        Duration firstByteTimeout();
+
+        /**
+         * Streams: longest silence between two events once the first arrived. A stalled stream ends with an error
+         * frame, never a hang or a clean-looking end; it is not retried (bytes were already sent).
          */
         @WithDefault("60S")
         Duration streamIdleTimeout();
@@ -111,6 +122,93 @@ public interface GatewayConfig {
          */
         @WithDefault("32768")
         int maxHeaderBytes();
+
+        /** Most messages one chat request may carry (400 beyond). */
+        @WithDefault("2048")
+        int maxMessages();
+
+        /**
+         * Largest {@code max_tokens} / {@code max_completion_tokens} a request may ask for (400 beyond). Unset:
+         * only the model's own limit applies, which Bedrock enforces.
+         */
+        OptionalInt maxOutputTokens();
+    }
+
+    /**
+     * How requests are spread over a model's deployments and what happens when Bedrock fails. Each of these is
+     * overridden by the catalog's own LiteLLM setting when it has one (named in brackets).
+     */
+    interface Routing {
+        /**
+         * Retries of a failed Bedrock call ({@code num_retries}): throttling, 5xx, timeouts and connection failures
+         * are retried with exponential backoff and jitter, on the least busy usable deployment of the model, and
+         * only while nothing was sent to the client. The AWS SDK's own retries are off: this is the only layer.
+         */
+        @WithDefault("2")
+        int numRetries();
+
+        /** Delay before the first retry; each further retry doubles it, up to {@code retry-max-delay}. */
+        @WithDefault("200MS")
+        Duration retryDelay();
+
+        /** Longest delay between two retries. */
+        @WithDefault("5S")
+        Duration retryMaxDelay();
+
+        /** Random variation added to or taken from each retry delay, so clients do not retry in lockstep. */
+        @WithDefault("100MS")
+        Duration retryJitter();
+
+        /**
+         * Consecutive failures ({@code allowed_fails}) a deployment may have before it is cooled down: its circuit
+         * opens after {@code allowed-fails + 1} failed calls in a row and traffic goes to its siblings.
+         */
+        @WithDefault("3")
+        int allowedFails();
+
+        /** How long a cooled-down deployment gets no traffic before one trial call ({@code cooldown_time}). */
+        @WithDefault("5S")
+        Duration cooldownTime();
+
+        /**
+         * How a deployment is picked among a model's usable ones ({@code routing_strategy}): {@code least-busy}
+         * (fewest calls in flight, ties in turn) or {@code simple-shuffle} (in turn).
+         */
+        @WithDefault("least-busy")
+        String strategy();
+
+        /**
+         * Bulkhead: calls (streams included, until they end) in flight at once per deployment
+         * ({@code litellm_params.max_parallel_requests}). A full deployment is skipped; when all are full the
+         * client gets a 429 at once rather than a queue.
+         */
+        @WithDefault("256")
+        int maxParallelRequests();
+    }
+
+    /**
+     * Client rate limits, per minute, refilled continuously (token buckets). In-process: with several replicas each
+     * replica enforces them on its own share of the traffic. The catalog's per-deployment {@code rpm}/{@code tpm}
+     * steer traffic away from a deployment at its limit.
+     */
+    interface RateLimits {
+        /** Requests per minute per API key. */
+        OptionalInt keyRpm();
+
+        /** Tokens (prompt + completion, as Bedrock counted them) per minute per API key. */
+        OptionalInt keyTpm();
+
+        /** Requests per minute for the whole gateway (all keys together). */
+        OptionalInt rpm();
+
+        /** Tokens per minute for the whole gateway. */
+        OptionalInt tpm();
+    }
+
+    /** One line per API request (request id, key id, endpoint, model, status, latency, tokens; never keys or prompts). */
+    interface AccessLog {
+        @WithDefault("true")
+        boolean enabled();
     }
 
     interface Embeddings {

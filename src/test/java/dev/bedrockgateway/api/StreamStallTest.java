@@ -22,7 +22,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
- * A Bedrock stream that stays silent before its first event gets the client an ordinary 504 within the idle
+ * A Bedrock stream that stays silent before its first event gets the client an ordinary 504 within the first-byte
  * timeout (1 s here); a stall after the start is covered by {@link StreamLifecycleTest}.
  */
 @QuarkusTest
@@ -33,7 +33,7 @@ class StreamStallTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.bedrock.stream-idle-timeout", "1S");
+            return Map.of("gateway.bedrock.first-byte-timeout", "1S");
         }
     }
 

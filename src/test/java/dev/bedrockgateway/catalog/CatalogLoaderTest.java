@@ -58,7 +58,7 @@ class CatalogLoaderTest {
         List<Deployment> group = catalog.find("gpt-4o").orElseThrow();
         assertEquals(2, group.size());
         assertEquals(new Deployment("gpt-4o", "us.anthropic.claude-3-5-sonnet-20241022-v2:0", "us-west-2",
-                ModelMode.CHAT, OptionalInt.of(4096), OptionalInt.of(60), OptionalInt.of(100000), 0), group.get(0));
+                ModelMode.CHAT, OptionalInt.of(4096), OptionalInt.of(60), OptionalInt.of(100000), OptionalInt.empty(), 0), group.get(0));
         assertEquals("eu.anthropic.claude-3-5-sonnet-20240620-v1:0", group.get(1).modelId());
         assertEquals("eu-central-1", group.get(1).region());
         Deployment embed = catalog.find("embed").orElseThrow().get(0);
@@ -88,6 +88,7 @@ class CatalogLoaderTest {
                       aws_secret_access_key: os.environ/NOT_SET_ANYWHERE
                 router_settings:
                   routing_strategy: simple-shuffle
+                  redis_host: redis.internal
                 litellm_settings:
                   set_verbose: true
                 """);
@@ -97,7 +98,7 @@ class CatalogLoaderTest {
                 + "is ignored") && w.contains("model_list[0]") && w.contains("model_list[1]")), warnings.toString());
         assertTrue(warnings.stream().anyMatch(w -> w.contains("litellm_params.timeout")));
         assertTrue(warnings.stream().anyMatch(w -> w.contains("model_info.description")));
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("router_settings.routing_strategy")));
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("router_settings.redis_host")));
         assertTrue(warnings.stream().anyMatch(w -> w.contains("litellm_settings.set_verbose")));
         // Secrets are never resolved (an unset variable would otherwise fail) nor quoted.
         assertFalse(warnings.stream().anyMatch(w -> w.contains("NOT_SET_ANYWHERE")));
@@ -173,5 +174,55 @@ class CatalogLoaderTest {
         assertEquals(ModelMode.EMBEDDING, catalog.find("text-embedding-3-small").orElseThrow().get(0).mode());
         assertFalse(catalog.settings().dropParams());
         assertTrue(catalog.masterKey().isEmpty());
+    }
+
+    @Test
+    void routingSettingsComeFromEitherSectionRouterSettingsWinning() {
+        Catalog catalog = load("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: bedrock/anthropic.claude-3-haiku-20240307-v1:0, max_parallel_requests: 7}
+                  - model_name: b
+                    litellm_params: {model: bedrock/meta.llama3-8b-instruct-v1:0}
+                  - model_name: c
+                    litellm_params: {model: bedrock/mistral.mistral-large-2402-v1:0}
+                litellm_settings:
+                  num_retries: 5
+                  request_timeout: 30
+                  fallbacks: [{"a": ["c"]}]
+                router_settings:
+                  num_retries: 1
+                  allowed_fails: 0
+                  cooldown_time: 2.5
+                  routing_strategy: simple-shuffle
+                  fallbacks: [{"a": ["b", "c"]}, {"b": "c"}]
+                """);
+        CatalogSettings settings = catalog.settings();
+        assertEquals(OptionalInt.of(1), settings.numRetries());
+        assertEquals(OptionalInt.of(0), settings.allowedFails());
+        assertEquals(java.time.Duration.ofSeconds(30), settings.requestTimeout().orElseThrow());
+        assertEquals(java.time.Duration.ofMillis(2500), settings.cooldownTime().orElseThrow());
+        assertEquals("simple-shuffle", settings.routingStrategy().orElseThrow());
+        assertEquals(List.of("b", "c"), settings.fallbacksOf("a"));
+        assertEquals(List.of("c"), settings.fallbacksOf("b"));
+        assertEquals(List.of(), settings.fallbacksOf("c"));
+        assertEquals(OptionalInt.of(7), catalog.find("a").orElseThrow().get(0).maxParallelRequests());
+        assertEquals(List.of(), catalog.warnings());
+    }
+
+    @Test
+    void badRoutingSettingsStopLoadingNamingTheField() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: {model: bedrock/a.b}\n";
+        assertEquals("test.yaml: router_settings.fallbacks[0].a: \"gpt-9\" is not a model_name of model_list",
+                failure(models + "router_settings: {fallbacks: [{a: [gpt-9]}]}"));
+        assertEquals("test.yaml: litellm_settings.num_retries: expected a whole number from 0 to 1000, got -1",
+                failure(models + "litellm_settings: {num_retries: -1}"));
+        assertEquals("test.yaml: router_settings.routing_strategy: \"latency-based-routing\" is not supported by "
+                + "bedrock-gateway (least-busy or simple-shuffle)",
+                failure(models + "router_settings: {routing_strategy: latency-based-routing}"));
+        assertEquals("test.yaml: router_settings.cooldown_time: expected a number of seconds, got \"soon\"",
+                failure(models + "router_settings: {cooldown_time: soon}"));
+        assertEquals("test.yaml: router_settings.cooldown_time: expected a number of seconds above 0 and at most "
+                + "86400, got 0", failure(models + "router_settings: {cooldown_time: 0}"));
     }
 }

@@ -33,8 +33,10 @@ public class BedrockStandIn implements QuarkusTestResourceLifecycleManager {
         server.start();
         return Map.of(
                 "gateway.bedrock.endpoint-override", "http://127.0.0.1:" + server.port(),
-                // One attempt: each test sees exactly the upstream call it stubbed.
-                "gateway.bedrock.max-attempts", "1",
+                // One attempt, and no cool-downs: each test sees exactly the upstream call it stubbed, whatever
+                // failures earlier tests provoked. Fault-tolerance tests set their own in their catalog.
+                "gateway.routing.num-retries", "0",
+                "gateway.routing.allowed-fails", "1000000",
                 // For @QuarkusIntegrationTest, which starts the production artifact: it needs its keys, and the
                 // SDK's default chain finds these test credentials as system properties of that process.
                 "gateway.master-key", "sk-test-key-1,sk-test-key-2",

@@ -27,10 +27,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
 class ChatToConverseTest {
 
     static final Deployment CLAUDE = new Deployment("claude", "anthropic.claude-3-haiku-20240307-v1:0", "us-east-1",
-            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
+            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
 
     static final Deployment LLAMA = new Deployment("llama", "meta.llama3-8b-instruct-v1:0", "us-east-1",
-            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
+            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
 
     static ChatToConverse.Translation translation(String json, Deployment deployment, boolean drop) {
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(

@@ -1,0 +1,41 @@
+package dev.bedrockgateway.api;
+
+import dev.bedrockgateway.observability.GatewayMetrics;
+import dev.bedrockgateway.observability.RequestRecord;
+import dev.bedrockgateway.routing.BedrockRouter;
+import io.smallrye.mutiny.Multi;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDeltaEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
+
+/** What the gateway notes while Bedrock answers: time to first token, and the tokens used. */
+final class Streams {
+
+    private Streams() {
+    }
+
+    /** Passes the events on unchanged, noting the first content delta (TTFT) and the usage in the metadata event. */
+    static Multi<ConverseStreamOutput> observed(Multi<ConverseStreamOutput> events, RequestRecord record,
+            BedrockRouter router, GatewayMetrics metrics) {
+        return events.onItem().invoke(event -> {
+            if (event instanceof ContentBlockDeltaEvent && record.firstToken(System.nanoTime())) {
+                metrics.timeToFirstToken(record.endpoint(), record.model(), record.bedrockModel(),
+                        record.timeToFirstTokenNanos());
+            } else if (event instanceof ConverseStreamMetadataEvent metadata) {
+                usage(record, router, metadata.usage());
+            }
+        });
+    }
+
+    static void usage(RequestRecord record, BedrockRouter router, TokenUsage usage) {
+        if (usage != null) {
+            router.recordUsage(record, record.deployment(), nullToZero(usage.inputTokens()),
+                    nullToZero(usage.outputTokens()));
+        }
+    }
+
+    private static int nullToZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.bedrockgateway.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import dev.bedrockgateway.routing.BedrockRouter;
+
+/**
+ * Not ready while every deployment of every model is cooling down (all circuits open): the pod could only answer
+ * errors, so the load balancer should prefer its siblings. It turns ready again when the first cool-down ends.
+ */
+@Readiness
+@ApplicationScoped
+public class DeploymentsReadiness implements HealthCheck {
+
+    private final BedrockRouter router;
+
+    public DeploymentsReadiness(BedrockRouter router) {
+        this.router = router;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("deployments").status(router.anyDeploymentUsable()).build();
+    }
+}

@@ -1,0 +1,263 @@
+package dev.bedrockgateway.routing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+
+import dev.bedrockgateway.testing.BedrockStandIn;
+import dev.bedrockgateway.testing.ConverseReplies;
+import dev.bedrockgateway.testing.EventStreamFrames;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Fault injection against the Bedrock stand-in, through the real SDK client: retries before the first byte,
+ * never after; cool-down of a failing deployment; fallbacks; timeouts; and the metrics that show it. The catalog
+ * (catalogs/fault-tolerance.yaml) allows 2 retries and 3 failures before a cool-down.
+ */
+@QuarkusTest
+@TestProfile(FaultToleranceTest.Profile.class)
+@WithTestResource(BedrockStandIn.class)
+class FaultToleranceTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.config-file", "src/test/resources/catalogs/fault-tolerance.yaml",
+                    "gateway.routing.retry-delay", "10MS",
+                    "gateway.routing.retry-jitter", "5MS",
+                    "gateway.routing.retry-max-delay", "50MS",
+                    "gateway.bedrock.first-byte-timeout", "1S");
+        }
+    }
+
+    @BedrockStandIn.Inject
+    WireMockServer bedrock;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @BeforeEach
+    void reset() {
+        bedrock.resetAll();
+    }
+
+    private static String chat(String model, boolean stream) {
+        return """
+                {"model":"%s","stream":%s,"messages":[{"role":"user","content":"Hi"}]}
+                """.formatted(model, stream);
+    }
+
+    private static Response send(String body) {
+        return given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON).body(body)
+                .post("/v1/chat/completions");
+    }
+
+    private static ResponseDefinitionBuilder throttled() {
+        return ConverseReplies.error(429, "ThrottlingException", "Too many requests, please wait.");
+    }
+
+    private void failThenSucceed(String path, int failures, ResponseDefinitionBuilder failure,
+            ResponseDefinitionBuilder success) {
+        String state = STARTED;
+        for (int i = 1; i <= failures; i++) {
+            bedrock.stubFor(post(urlPathMatching(path)).inScenario(path).whenScenarioStateIs(state)
+                    .willSetStateTo("failed-" + i).willReturn(failure));
+            state = "failed-" + i;
+        }
+        bedrock.stubFor(post(urlPathMatching(path)).inScenario(path).whenScenarioStateIs(state).willReturn(success));
+    }
+
+    private int calls(String path) {
+        return bedrock.countRequestsMatching(postRequestedFor(urlPathMatching(path)).build()).getCount();
+    }
+
+    private double metric(String name, String... labels) {
+        String text = given().get(metrics).then().statusCode(200).extract().asString();
+        double sum = 0;
+        boolean found = false;
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(text);
+        while (m.find()) {
+            boolean all = true;
+            for (String label : labels) {
+                all &= m.group(1).contains(label);
+            }
+            if (all) {
+                found = true;
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return found ? sum : Double.NaN;
+    }
+
+    @Test
+    void throttlingTwiceThenSuccessIsRetriedAndTheClientSeesOnlyTheAnswer() {
+        String path = "/model/anthropic.claude-3-haiku.*/converse";
+        failThenSucceed(path, 2, throttled(), ConverseReplies.text("Third time lucky", "end_turn", 5, 3));
+        double retriesBefore = metric("gateway_upstream_retries_total", "ft-throttle");
+
+        Response response = send(chat("ft-throttle", false));
+
+        assertEquals(200, response.statusCode(), response.asString());
+        assertEquals("Third time lucky", response.jsonPath().getString("choices[0].message.content"));
+        assertEquals("ft-throttle", response.jsonPath().getString("model"));
+        assertEquals(3, calls(path));
+        assertEquals(2.0, metric("gateway_upstream_retries_total", "ft-throttle")
+                - (Double.isNaN(retriesBefore) ? 0 : retriesBefore));
+        assertTrue(metric("gateway_upstream_failures_total", "ft-throttle", "code=\"rate_limit_exceeded\"") >= 2);
+        assertTrue(metric("gateway_requests_seconds_count", "endpoint=\"chat.completions\"",
+                "model=\"ft-throttle\"", "bedrock_model=\"anthropic.claude-3-haiku-20240307-v1:0\"",
+                "status=\"200\"") >= 1);
+        assertTrue(metric("gateway_tokens_total", "model=\"ft-throttle\"", "type=\"input\"") >= 5);
+    }
+
+    @Test
+    void persistentThrottlingIsA429WithRetryAfterOnceTheRetriesAreSpent() {
+        String path = "/model/anthropic.claude-3-sonnet.*/converse";
+        bedrock.stubFor(post(urlPathMatching(path)).willReturn(throttled()));
+
+        Response response = send(chat("ft-persist", false));
+
+        assertEquals(429, response.statusCode());
+        assertEquals("rate_limit_exceeded", response.jsonPath().getString("error.code"));
+        assertNotNull(response.header("Retry-After"));
+        assertEquals(3, calls(path), "one call and num_retries (2) retries");
+    }
+
+    @Test
+    void a500AndA503OnceAreRetried() {
+        String path = "/model/anthropic.claude-3-opus.*/converse";
+        failThenSucceed(path, 1, ConverseReplies.error(500, "InternalServerException", "Oops"),
+                ConverseReplies.text("Recovered", "end_turn", 1, 1));
+        Response first = send(chat("ft-once", false));
+        assertEquals(200, first.statusCode(), first.asString());
+        assertEquals(2, calls(path));
+
+        bedrock.resetAll();
+        failThenSucceed(path, 1, ConverseReplies.error(503, "ServiceUnavailableException", "Busy"),
+                ConverseReplies.text("Recovered", "end_turn", 1, 1));
+        Response second = send(chat("ft-once", false));
+        assertEquals(200, second.statusCode(), second.asString());
+        assertEquals(2, calls(path));
+    }
+
+    @Test
+    void aValidationErrorIsNeverRetried() {
+        String path = "/model/anthropic.claude-3-opus.*/converse";
+        bedrock.stubFor(post(urlPathMatching(path)).willReturn(
+                ConverseReplies.error(400, "ValidationException", "Malformed input request")));
+        assertEquals(400, send(chat("ft-once", false)).statusCode());
+        assertEquals(1, calls(path));
+    }
+
+    @Test
+    void aStreamCutAfterItsFirstEventsEndsWithAnErrorFrameAndIsNotReplayed() {
+        String path = "/model/meta.llama3-70b.*/converse-stream";
+        byte[] frames = EventStreamFrames.stream().start().text(0, "Partial answer")
+                .exception("internalServerException", "The model failed mid-stream").bytes();
+        bedrock.stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/vnd.amazon.eventstream").withBody(frames)));
+
+        Response response = send(chat("ft-cut", true));
+
+        assertEquals(200, response.statusCode());
+        String body = response.asString();
+        assertTrue(body.contains("Partial answer"), body);
+        assertTrue(body.contains("\"error\""), body);
+        assertFalse(body.contains("[DONE]"), body);
+        assertEquals(1, calls(path), "bytes reached the client: no retry");
+    }
+
+    @Test
+    void aSlowFirstByteTimesOutEveryAttemptThenIsA504() {
+        String path = "/model/meta.llama3-8b.*/converse-stream";
+        bedrock.stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(200).withFixedDelay(2500)
+                .withHeader("Content-Type", "application/vnd.amazon.eventstream")
+                .withBody(EventStreamFrames.stream().start().text(0, "late").bytes())));
+
+        long start = System.nanoTime();
+        Response response = send(chat("ft-slow", true));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(504, response.statusCode(), response.asString());
+        assertEquals("timeout", response.jsonPath().getString("error.code"));
+        assertEquals(3, calls(path));
+        assertTrue(millis >= 3000, "three attempts of 1 s each: " + millis + " ms");
+    }
+
+    @Test
+    void aFailingDeploymentIsCooledDownAndItsSiblingServes() {
+        String failing = "/model/mistral.mistral-7b.*/converse";
+        String healthy = "/model/mistral.mixtral-8x7b.*/converse";
+        bedrock.stubFor(post(urlPathMatching(failing)).willReturn(
+                ConverseReplies.error(500, "InternalServerException", "Broken deployment")));
+        bedrock.stubFor(post(urlPathMatching(healthy)).willReturn(ConverseReplies.text("From the sibling",
+                "end_turn", 2, 2)));
+
+        for (int i = 0; i < 12; i++) {
+            Response response = send(chat("ft-group", false));
+            assertEquals(200, response.statusCode(), "request " + i + ": " + response.asString());
+            assertEquals("From the sibling", response.jsonPath().getString("choices[0].message.content"));
+        }
+        assertEquals(4, calls(failing), "allowed_fails (3) + 1 failures, then the circuit is open for 60 s");
+        assertEquals(12, calls(healthy));
+        assertEquals(1.0, metric("gateway_circuit_state", "mistral.mistral-7b-instruct-v0:2"));
+        assertEquals(0.0, metric("gateway_circuit_state", "mistral.mixtral-8x7b-instruct-v0:1"));
+    }
+
+    @Test
+    void anExhaustedModelFallsBackToAnotherModelInAnotherRegion() {
+        String primary = "/model/cohere.command-r-v1.*/converse";
+        String fallback = "/model/cohere.command-r-plus-v1.*/converse";
+        bedrock.stubFor(post(urlPathMatching(primary)).willReturn(
+                ConverseReplies.error(503, "ServiceUnavailableException", "Region is busy")));
+        bedrock.stubFor(post(urlPathMatching(fallback)).willReturn(ConverseReplies.text("From the fallback",
+                "end_turn", 3, 4)));
+
+        Response response = send(chat("ft-primary", false));
+
+        assertEquals(200, response.statusCode(), response.asString());
+        assertEquals("From the fallback", response.jsonPath().getString("choices[0].message.content"));
+        assertEquals("ft-primary", response.jsonPath().getString("model"), "the client's model name is kept");
+        assertEquals(3, calls(primary));
+        assertEquals(1, calls(fallback));
+        assertTrue(bedrock.findAll(postRequestedFor(urlPathMatching(fallback))).get(0)
+                .getHeader("Authorization").contains("/us-west-2/bedrock/aws4_request"), "signed for us-west-2");
+        assertEquals(1.0, metric("gateway_fallbacks_total", "from=\"ft-primary\"", "to=\"ft-fallback\""));
+    }
+
+    @Test
+    void eachResponseCarriesARequestIdAndAClientOneIsKept() {
+        bedrock.stubFor(post(urlPathMatching("/model/anthropic.claude-3-haiku.*/converse"))
+                .willReturn(ConverseReplies.text("Hi", "end_turn", 1, 1)));
+        String generated = send(chat("ft-throttle", false)).header("x-request-id");
+        assertTrue(generated != null && generated.matches("req_[0-9a-f]{24}"), generated);
+        String kept = given().header("Authorization", "Bearer sk-test-key-1").header("X-Request-Id", "trace-42")
+                .contentType(ContentType.JSON).body(chat("ft-throttle", false)).post("/v1/chat/completions")
+                .header("x-request-id");
+        assertEquals("trace-42", kept);
+    }
+}
