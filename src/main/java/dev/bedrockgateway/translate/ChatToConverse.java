@@ -541,6 +541,11 @@ public final class ChatToConverse {
             throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
                     "Image data URLs must be base64 encoded: data:image/<type>;base64,<data>.");
         }
+        long approximateBytes = (url.length() - comma - 1) * 3L / 4;
+        if (approximateBytes > MAX_IMAGE_BYTES + 3) {
+            throw OpenAiException.invalidRequest(urlAt, "image_too_large", "The image is about " + approximateBytes
+                    + " bytes; Bedrock takes images of at most " + MAX_IMAGE_BYTES + " bytes (3.75 MB).");
+        }
         byte[] bytes;
         try {
             bytes = Base64.getMimeDecoder().decode(url.substring(comma + 1));
@@ -550,6 +555,9 @@ public final class ChatToConverse {
         }
         return imageBlock(header.substring(0, header.length() - ";base64".length()), bytes, urlAt);
     }
+
+    /** Bedrock's limit for one image (3.75 MB); remote images are limited by {@code gateway.images.max-bytes}. */
+    static final int MAX_IMAGE_BYTES = 3_932_160;
 
     private static ImageBlock imageBlock(String mime, byte[] bytes, String urlAt) {
         ImageFormat declared = switch (mime) {

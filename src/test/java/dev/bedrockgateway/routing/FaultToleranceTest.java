@@ -95,6 +95,7 @@ class FaultToleranceTest {
         return bedrock.countRequestsMatching(postRequestedFor(urlPathMatching(path)).build()).getCount();
     }
 
+    /** The sum of the samples of {@code name} whose labels contain all of {@code labels}; NaN when none. */
     private double metric(String name, String... labels) {
         String text = given().get(metrics).then().statusCode(200).extract().asString();
         double sum = 0;
@@ -189,6 +190,8 @@ class FaultToleranceTest {
         assertTrue(body.contains("\"error\""), body);
         assertFalse(body.contains("[DONE]"), body);
         assertEquals(1, calls(path), "bytes reached the client: no retry");
+        assertEquals(1.0, metric("gateway_time_to_first_token_seconds_count", "model=\"ft-cut\""));
+        assertEquals(1.0, metric("gateway_requests_seconds_count", "model=\"ft-cut\"", "status=\"200\""));
     }
 
     @Test

@@ -41,7 +41,9 @@ class RateLimitTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.config-file", "src/test/resources/catalogs/rate-limits.yaml",
-                    "gateway.rate-limits.key-rpm", "5");
+                    "gateway.rate-limits.key-rpm", "5",
+                    "gateway.limits.max-messages", "3",
+                    "gateway.limits.max-output-tokens", "100");
         }
     }
 
@@ -101,5 +103,26 @@ class RateLimitTest {
         assertEquals("rate_limit_exceeded", refused.jsonPath().getString("error.code"));
         assertTrue(refused.jsonPath().getString("error.message").contains("tokens per minute"),
                 refused.jsonPath().getString("error.message"));
+    }
+
+    /** The request limits are checked before the rate limits, so they never use up a key's budget. */
+    @Test
+    @Order(3)
+    void messageCountAndMaxTokensAboveTheLimitsAre400sNamingTheField() {
+        Response tooMany = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("{\"model\":\"rl-free\",\"messages\":[" + "{\"role\":\"user\",\"content\":\"a\"},".repeat(3)
+                        + "{\"role\":\"user\",\"content\":\"b\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals(400, tooMany.statusCode(), tooMany.asString());
+        assertEquals("messages", tooMany.jsonPath().getString("error.param"));
+        Response tooLong = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("{\"model\":\"rl-free\",\"max_tokens\":101,\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals(400, tooLong.statusCode(), tooLong.asString());
+        assertEquals("max_tokens", tooLong.jsonPath().getString("error.param"));
+        Response legacy = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("{\"model\":\"rl-free\",\"max_tokens\":500,\"prompt\":\"a\"}").post("/v1/completions");
+        assertEquals(400, legacy.statusCode(), legacy.asString());
+        assertEquals("max_tokens", legacy.jsonPath().getString("error.param"));
     }
 }

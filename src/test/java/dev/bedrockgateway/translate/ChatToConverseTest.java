@@ -121,6 +121,22 @@ class ChatToConverseTest {
     }
 
     @Test
+    void aDataUrlImageAboveBedrocksLimitIsA400NamingThePart() {
+        byte[] big = new byte[ChatToConverse.MAX_IMAGE_BYTES + 1024];
+        big[0] = (byte) 0x89;
+        big[1] = 'P';
+        big[2] = 'N';
+        big[3] = 'G';
+        String data = Base64.getEncoder().encodeToString(big);
+        var error = rejected("""
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"},
+                  {"type":"image_url","image_url":{"url":"data:image/png;base64,%s"}}]}]}""".formatted(data));
+        assertEquals("messages[0].content[1].image_url.url", error.param());
+        assertEquals("image_too_large", error.code());
+        assertEquals(400, error.status());
+    }
+
+    @Test
     void emptyAndWhitespaceTextNeverReachesBedrock() {
         ConverseRequest request = translate("""
                 {"model":"m","messages":[{"role":"system","content":" "},{"role":"user","content":"\\n"},
