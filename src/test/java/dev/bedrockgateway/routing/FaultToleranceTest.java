@@ -232,6 +232,19 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aGroupOfHealthyDeploymentsSharesTheTraffic() {
+        String express = "/model/amazon.titan-text-express-v1/converse";
+        String lite = "/model/amazon.titan-text-lite-v1/converse";
+        bedrock.stubFor(post(urlPathMatching(express)).willReturn(ConverseReplies.text("e", "end_turn", 1, 1)));
+        bedrock.stubFor(post(urlPathMatching(lite)).willReturn(ConverseReplies.text("l", "end_turn", 1, 1)));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, send(chat("ft-pair", false)).statusCode());
+        }
+        assertEquals(5, calls(express), "equally busy deployments take turns");
+        assertEquals(5, calls(lite));
+    }
+
+    @Test
     void anExhaustedModelFallsBackToAnotherModelInAnotherRegion() {
         String primary = "/model/cohere.command-r-v1.*/converse";
         String fallback = "/model/cohere.command-r-plus-v1.*/converse";
