@@ -122,6 +122,10 @@ public class BedrockInvoker {
                     }
                     return;
                 }
+                if (isCancellation(failure)) {
+                    // We cancelled it (client gone, timeout): nobody is listening for this ending any more.
+                    return;
+                }
                 OpenAiException error = BedrockErrors.toOpenAi(failure);
                 if (first.compareAndSet(true, false)) {
                     started.fail(error);
@@ -130,6 +134,15 @@ public class BedrockInvoker {
                 }
             });
         }).ifNoItem().after(firstByteTimeout).failWith(BedrockInvoker::noFirstEvent);
+    }
+
+    private static boolean isCancellation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.CancellationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void cancel(AtomicReference<CompletableFuture<Void>> call) {

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// Records and renders the results of bench/run.
+//   node report.js record FILE key=value...   append one JSON line (values that look like numbers or JSON are parsed)
+//   node report.js render FILE OUT.md         write the markdown report
+//   node report.js check FILE                 exit 1 when any measured run had errors
+
+'use strict';
+
+const fs = require('fs');
+
+const [command, file, ...rest] = process.argv.slice(2);
+
+function parseValue(v) {
+  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (v.startsWith('{') || v.startsWith('[')) {
+    try { return JSON.parse(v); } catch (e) { return v; }
+  }
+  return v;
+}
+
+function load() {
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+const errorsOf = (r) => Object.values(r.errors).reduce((a, b) => a + b, 0);
+const ms = (us, d = 2) => (us / 1000).toFixed(d);
+const signed = (us) => (us >= 0 ? '+' : '') + ms(us);
+const mb = (kb) => (kb / 1024).toFixed(0);
+const rate = (r) => r.requests / r.duration_us * 1e6;
+
+function errorText(r) {
+  const parts = Object.entries(r.errors).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  return parts.length ? `**${parts.join(', ')}**` : '0';
+}
+
+const ENDPOINTS = {
+  chat: 'chat (non-streaming)',
+  stream: 'chat (stream)',
+  embed: 'embeddings',
+};
+
+function render(records, out) {
+  const meta = records.find((r) => r.type === 'meta');
+  const scenarios = records.filter((r) => r.type === 'scenario');
+  const wrk = records.filter((r) => r.type === 'wrk');
+  const ttft = records.filter((r) => r.type === 'ttft');
+  const finals = records.filter((r) => r.type === 'final');
+  const errorLogs = records.filter((r) => r.type === 'errors');
+  const L = [];
+
+  L.push('# bedrock-gateway benchmark', '');
+  L.push(`Produced by \`bench/run\` (see bench/README.md). Single runs on a shared machine: treat differences of a few`
+    + ' percent as noise.', '');
+  L.push('| | |', '|---|---|');
+  L.push(`| Date | ${meta.date} |`);
+  L.push(`| Commit (of the gateway's checkout) | ${meta.commit} |`);
+  L.push(`| Machine | ${meta.nproc} CPUs, ${meta.cpu}, ${meta.kernel} |`);
+  L.push(`| Java | ${String(meta.java).replace(/\|/g, '\\|').split(';').join('<br>')} |`);
+  L.push(`| Node / wrk | ${meta.node} / ${meta.wrk} |`);
+  L.push(`| Gateway | \`${meta.gateway}\` |`);
+  L.push(`| JVM flags | \`${meta.jvmFlags}\` |`);
+  L.push(`| Gateway → stand-in | ${meta.protocol === 'HTTP2' ? 'HTTP/2 cleartext (h2c, prior knowledge)' : 'HTTP/1.1'}`
+    + ` (\`GATEWAY_BEDROCK_PROTOCOL=${meta.protocol}\`); floor runs reach the stand-in over HTTP/1.1 |`);
+  L.push(`| Load | wrk, ${meta.connections} connections, ${meta.threads} threads; after start-up ${meta.startWarmup} s of mixed warm-up load; then per endpoint ${meta.duration} s measured after`
+    + ` ${meta.warmup} s warm-up per endpoint (floor: 2 s) |`);
+  L.push(`| TTFT client | bench/ttft.js, ${meta.connections} concurrent streams, ${meta.ttftDuration} s |`);
+  L.push(`| Stream shape | ${meta.streamEvents} text deltas (contentBlockDelta) per stream |`);
+  L.push('');
+
+  // Summary of what issue 7 asks for.
+  L.push('## Summary', '');
+  for (const s of scenarios) {
+    const gw = (e) => wrk.find((r) => r.scenario === s.scenario && r.endpoint === e && r.target === 'gateway');
+    const fl = (e) => wrk.find((r) => r.scenario === s.scenario && r.endpoint === e && r.target === 'floor');
+    const parts = [];
+    const chat = gw('chat');
+    const chatFloor = fl('chat');
+    if (chat && chatFloor) {
+      parts.push(`non-streaming chat adds **${signed(chat.result.latency_us.p50 - chatFloor.result.latency_us.p50)} ms`
+        + ` p50 / ${signed(chat.result.latency_us.p99 - chatFloor.result.latency_us.p99)} ms p99**`);
+    }
+    const tg = ttft.find((r) => r.scenario === s.scenario && r.target === 'gateway');
+    const tf = ttft.find((r) => r.scenario === s.scenario && r.target === 'floor');
+    if (tg && tf) {
+      parts.push(`streaming adds **${signed(tg.result.ttft_us.p50 - tf.result.ttft_us.p50)} ms p50 /`
+        + ` ${signed(tg.result.ttft_us.p99 - tf.result.ttft_us.p99)} ms p99 to the time to first token**`);
+    }
+    const rates = wrk.filter((r) => r.scenario === s.scenario && r.target === 'gateway')
+      .map((r) => `${ENDPOINTS[r.endpoint]} ${rate(r.result).toFixed(0)} req/s`);
+    if (rates.length) parts.push(`throughput ${rates.join(', ')}`);
+    const errs = wrk.filter((r) => r.scenario === s.scenario && r.target === 'gateway')
+      .reduce((a, r) => a + errorsOf(r.result), 0)
+      + ttft.filter((r) => r.scenario === s.scenario && r.target === 'gateway').reduce((a, r) => a + r.result.errors, 0);
+    parts.push(errs === 0 ? 'zero errors' : `**${errs} errors**`);
+    const final = finals.find((f) => f.scenario === s.scenario);
+    parts.push(`ready ${s.startupMs} ms after process start`);
+    if (final) parts.push(`peak RSS ${mb(final.vmhwmKb)} MB`);
+    L.push(`- **${s.scenario}** (stand-in latency ${s.latencyMs} ms, ${meta.connections} connections): ${parts.join('; ')}.`);
+  }
+  L.push('');
+
+  for (const s of scenarios) {
+    L.push(`## Scenario \`${s.scenario}\`: stand-in latency ${s.latencyMs} ms`, '');
+    L.push(`Stand-in: ${s.latencyMs} ms before each response or before a stream's first frames, then`
+      + ` ${meta.streamEvents} deltas ${s.streamGapMs} ms apart. Gateway ready ${s.startupMs} ms after process start`
+      + ` (RSS then ${mb(s.readyRssKb)} MB).`, '');
+    L.push('| Endpoint | Target | Requests/s | p50 ms | p99 ms | Errors | Added p50 ms | Added p99 ms'
+      + ' | Gateway CPU ms/req | Gateway cores busy | Stand-in CPU ms/req | Gateway peak RSS MB |');
+    L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const e of Object.keys(ENDPOINTS)) {
+      const fl = wrk.find((r) => r.scenario === s.scenario && r.endpoint === e && r.target === 'floor');
+      const gw = wrk.find((r) => r.scenario === s.scenario && r.endpoint === e && r.target === 'gateway');
+      if (fl) {
+        const r = fl.result;
+        L.push(`| ${ENDPOINTS[e]} | stand-in (floor) | ${rate(r).toFixed(0)} | ${ms(r.latency_us.p50)} | ${ms(r.latency_us.p99)}`
+          + ` | ${errorText(r)} | | | | | ${(fl.standinCpuMs / r.requests).toFixed(3)} | |`);
+      }
+      if (gw) {
+        const r = gw.result;
+        const added = (p) => (fl ? signed(r.latency_us[p] - fl.result.latency_us[p]) : '');
+        L.push(`| ${ENDPOINTS[e]} | gateway | ${rate(r).toFixed(0)} | ${ms(r.latency_us.p50)} | ${ms(r.latency_us.p99)}`
+          + ` | ${errorText(r)} | ${added('p50')} | ${added('p99')} | ${(gw.gatewayCpuMs / r.requests).toFixed(3)}`
+          + ` | ${(gw.gatewayCpuMs / 1000 / (r.duration_us / 1e6)).toFixed(2)}`
+          + ` | ${(gw.standinCpuMs / r.requests).toFixed(3)} | ${mb(gw.vmhwmKb)} |`);
+      }
+    }
+    L.push('');
+    if (s.latencyMs > 0) {
+      const bound = Object.keys(ENDPOINTS).filter((e) => {
+        const fl = wrk.find((r) => r.scenario === s.scenario && r.endpoint === e && r.target === 'floor');
+        const gw = wrk.find((r) => r.scenario === s.scenario && r.endpoint === e && r.target === 'gateway');
+        return fl && gw && rate(gw.result) < 0.9 * rate(fl.result);
+      });
+      if (bound.length) {
+        L.push(`Note: ${meta.connections} connections against a ${s.latencyMs} ms stand-in offer up to about`
+          + ` ${(meta.connections * 1000 / s.latencyMs).toFixed(0)} requests/s; for ${bound.map((e) => ENDPOINTS[e]).join(', ')}`
+          + ' the gateway served clearly fewer than the floor, i.e. it ran out of CPU on this machine and the added'
+          + ' latency includes queueing for CPU. Fewer `--connections` give the added latency of an unsaturated gateway.', '');
+      }
+    }
+    const tf = ttft.find((r) => r.scenario === s.scenario && r.target === 'floor');
+    const tg = ttft.find((r) => r.scenario === s.scenario && r.target === 'gateway');
+    if (tf || tg) {
+      L.push(`Time to first token (first content chunk), ${meta.connections} concurrent streams, ${meta.ttftDuration} s:`, '');
+      L.push('| Target | Streams | Streams/s | TTFT p50 ms | TTFT p90 ms | TTFT p99 ms | Added TTFT p50 ms'
+        + ' | Added TTFT p99 ms | Whole stream p50 ms | Whole stream p99 ms | Errors |');
+      L.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+      for (const [label, t] of [['stand-in (floor): first contentBlockDelta frame', tf],
+        ['gateway: first SSE chunk with delta.content', tg]]) {
+        if (!t) continue;
+        const r = t.result;
+        const added = (p) => (t === tg && tf ? signed(r.ttft_us[p] - tf.result.ttft_us[p]) : '');
+        const errs = r.errors ? `**${Object.entries(r.errorDetail).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ')}`
+          + `${Object.keys(r.statusCodes).length ? ` (HTTP ${Object.entries(r.statusCodes).map(([c, n]) => `${c}×${n}`).join(', ')})` : ''}**` : '0';
+        L.push(`| ${label} | ${r.streams} | ${(r.streams / r.duration_us * 1e6).toFixed(0)} | ${ms(r.ttft_us.p50)}`
+          + ` | ${ms(r.ttft_us.p90)} | ${ms(r.ttft_us.p99)} | ${added('p50')} | ${added('p99')}`
+          + ` | ${ms(r.total_us.p50)} | ${ms(r.total_us.p99)} | ${errs} |`);
+      }
+      L.push('');
+    }
+    const logSummary = records.find((r) => r.type === 'log' && r.scenario === s.scenario);
+    if (logSummary) {
+      const text = String(logSummary.summary || '').replace(/^\n+|\s+$/g, '');
+      const total = text ? text.split('\n').reduce((a, l) => a + (parseInt(l, 10) || 0), 0) : 0;
+      L.push(`Gateway log over the whole scenario (warm-ups included): ${total} WARN/ERROR lines`
+        + (total ? ' (counted, most frequent first; wrk and the TTFT client close their connections with requests in'
+          + ' flight when a run ends, which the gateway logs):' : '.'), '');
+      if (total) L.push('```', text, '```', '');
+      if (logSummary.shutdownMs !== undefined) {
+        L.push(`Shutdown: the gateway exited ${logSummary.shutdownMs} ms after SIGTERM (run with`
+          + ' QUARKUS_SHUTDOWN_DELAY=0S, QUARKUS_SHUTDOWN_TIMEOUT=10S)'
+          + (logSummary.shutdownTimedOut === 'yes'
+            ? ' — **"Timed out waiting for graceful shutdown"**: requests still counted as in flight after the load ended.'
+            : '.'), '');
+      }
+    }
+    for (const e of errorLogs.filter((x) => x.scenario === s.scenario)) {
+      L.push(`Gateway log (WARN/ERROR, counted) during the \`${e.endpoint}\` run:`, '', '```', String(e.log || '(none)'), '```', '');
+    }
+  }
+
+  L.push('## Reading the table', '');
+  L.push('- *Requests/s*, *p50*, *p99*: wrk\'s count and latency histogram of the measured run (for streams: until the'
+    + ' last byte). wrk keeps each connection busy with one request at a time (closed loop), so with the stand-in'
+    + ' answering in 0 ms the latency is mostly queueing in a saturated machine.');
+  L.push('- *Added*: gateway minus floor at the same percentile — the floor is the same request shape sent straight to'
+    + ' the stand-in (Bedrock\'s own API), so this is what the gateway adds.');
+  L.push('- *Errors*: wrk\'s socket errors (connect, read, write, timeout > 10 s) and HTTP statuses ≥ 400. They must be 0.');
+  L.push('- *Gateway CPU ms/req*: utime+stime of the gateway process over the measured run (/proc/PID/stat) divided'
+    + ' by its requests; *cores busy* is the same CPU time divided by the run\'s wall time.');
+  L.push('- *Gateway peak RSS*: VmHWM of the gateway process after the run — a process-lifetime peak, so it only grows'
+    + ' through a scenario (each scenario starts a fresh gateway).');
+  L.push('- wrk, the stand-in and the TTFT client run on the same machine as the gateway and take CPU from it.');
+  L.push('');
+  fs.writeFileSync(out, L.join('\n'));
+}
+
+switch (command) {
+  case 'record': {
+    const o = {};
+    for (const a of rest) {
+      const i = a.indexOf('=');
+      const key = a.slice(0, i);
+      o[key] = key === 'commit' ? a.slice(i + 1) : parseValue(a.slice(i + 1));
+    }
+    fs.appendFileSync(file, JSON.stringify(o) + '\n');
+    break;
+  }
+  case 'render':
+    render(load(), rest[0]);
+    break;
+  case 'check': {
+    const records = load();
+    const bad = records.filter((r) => (r.type === 'wrk' && errorsOf(r.result) > 0) || (r.type === 'ttft' && r.result.errors > 0));
+    for (const r of bad) {
+      process.stderr.write(`errors: ${r.scenario} ${r.endpoint || 'ttft'} ${r.target}\n`);
+    }
+    process.exit(bad.length ? 1 : 0);
+  }
+  // eslint-disable-next-line no-fallthrough
+  default:
+    process.stderr.write('usage: report.js record|render|check FILE ...\n');
+    process.exit(2);
+}
