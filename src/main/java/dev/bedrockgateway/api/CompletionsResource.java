@@ -86,7 +86,7 @@ public class CompletionsResource {
                     d -> bedrock.converseStream(d, forDeployment.apply(d).streamRequest()),
                     (events, release) -> events.onTermination().invoke(release))
                     .map(events -> Answer.sse(translation.droppedParams(),
-                            Streams.observed(events, record, router, metrics)
+                            Streams.observed(Streams.endedWithExchange(events, record), record, router, metrics)
                                     .onItem().transformToIterable(chunks::onEvent),
                             metrics)));
         }

@@ -1,5 +1,7 @@
 package dev.bedrockgateway.api;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.routing.BedrockRouter;
@@ -26,6 +28,20 @@ final class Streams {
                 usage(record, router, metadata.usage());
             }
         });
+    }
+
+    /**
+     * Makes sure the Bedrock stream ends with the exchange: when the client is gone before the HTTP layer subscribed
+     * to the answer, nobody would ever cancel it, and the Bedrock call would run on, holding its deployment slot.
+     */
+    static Multi<ConverseStreamOutput> endedWithExchange(Multi<ConverseStreamOutput> events, RequestRecord record) {
+        AtomicBoolean subscribed = new AtomicBoolean();
+        record.onEnd(() -> {
+            if (subscribed.compareAndSet(false, true)) {
+                events.subscribe().with(item -> { }, failure -> { }).cancel();
+            }
+        });
+        return events.onSubscription().invoke(() -> subscribed.set(true));
     }
 
     static void usage(RequestRecord record, BedrockRouter router, TokenUsage usage) {

@@ -1,6 +1,8 @@
 package dev.bedrockgateway.observability;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.bedrockgateway.catalog.Deployment;
@@ -31,6 +33,8 @@ public final class RequestRecord {
     private volatile int retries;
     private volatile String fallbackFrom;
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    private List<Runnable> onEnd;
+    private boolean ended;
 
     RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;
@@ -143,6 +147,35 @@ public final class RequestRecord {
     public void fellBackFrom(String modelName) {
         if (fallbackFrom == null) {
             fallbackFrom = modelName;
+        }
+    }
+
+    /**
+     * Runs {@code cleanup} when the exchange is over — answered, failed, or the client gone — whatever happened to
+     * the answer's own pipeline (e.g. a stream the HTTP layer never subscribed to because the client left first).
+     */
+    public void onEnd(Runnable cleanup) {
+        synchronized (this) {
+            if (!ended) {
+                if (onEnd == null) {
+                    onEnd = new ArrayList<>(2);
+                }
+                onEnd.add(cleanup);
+                return;
+            }
+        }
+        cleanup.run(); // the exchange is already over
+    }
+
+    void ended() {
+        List<Runnable> cleanups;
+        synchronized (this) {
+            ended = true;
+            cleanups = onEnd;
+            onEnd = null;
+        }
+        if (cleanups != null) {
+            cleanups.forEach(Runnable::run);
         }
     }
 

@@ -157,6 +157,10 @@ public class BedrockRouter {
         Deployment deployment = chosen.deployment();
         record.deployment(deployment);
         Runnable release = chosen.releaser();
+        if (hold != null) {
+            // A stream holds its slot until it ends, or at the latest until the exchange is over.
+            record.onEnd(release);
+        }
         Uni<T> guarded;
         try {
             Uni<T> upstream = call.apply(deployment);

@@ -195,6 +195,34 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aClientLeavingReleasesItsDeploymentSlot() throws Exception {
+        String path = "/model/meta.llama3-70b.*/converse-stream";
+        bedrock.stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(200).withFixedDelay(700)
+                .withHeader("Content-Type", "application/vnd.amazon.eventstream")
+                .withBody(EventStreamFrames.stream().start().text(0, "late").messageStop("end_turn")
+                        .metadata(1, 1).bytes())));
+        String deployment = "meta.llama3-70b-instruct-v1:0";
+        for (int i = 0; i < 3; i++) {
+            String body = chat("ft-cut", true);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", io.restassured.RestAssured.port)) {
+                socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer sk-test-key-1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+                Thread.sleep(100 + 300L * i); // gone before, around or after the first event
+            }
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        double inFlight;
+        do {
+            Thread.sleep(100);
+            inFlight = metric("gateway_upstream_calls_in_flight", deployment);
+        } while (inFlight != 0.0 && System.nanoTime() < deadline);
+        assertEquals(0.0, inFlight, "every slot released once its client left");
+    }
+
+    @Test
     void aSlowFirstByteTimesOutEveryAttemptThenIsA504() {
         String path = "/model/meta.llama3-8b.*/converse-stream";
         bedrock.stubFor(post(urlPathMatching(path)).willReturn(aResponse().withStatus(200).withFixedDelay(2500)
