@@ -22,6 +22,7 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -119,6 +120,10 @@ public class BedrockClients {
     private BedrockRuntimeAsyncClient create(String region) {
         BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
                 .httpClient(http)
+                // Complete the SDK's futures on its Netty thread instead of hopping to another pool: what runs
+                // there (translation, handing the answer to Vert.x) never blocks.
+                .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
+                        Runnable::run))
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
                 // The SDK does not retry: the gateway's router is the one retry layer (BedrockRouter), so retries,

@@ -77,7 +77,8 @@ public class BedrockRouter {
     }
 
     /** The settings in force: the catalog's LiteLLM settings over the gateway's configuration. */
-    record Policy(Catalog catalog, Guard retry, int allowedFails, Duration cooldown, boolean leastBusy) {
+    record Policy(Catalog catalog, Guard retry, int allowedFails, Duration cooldown, boolean leastBusy,
+            Map<Deployment, DeploymentState> byDeployment) {
     }
 
     private Policy policy() {
@@ -101,7 +102,8 @@ public class BedrockRouter {
                     .done().done().build();
             String strategy = settings.routingStrategy().orElse(config.strategy());
             policy = new Policy(current, retry, settings.allowedFails().orElse(config.allowedFails()),
-                    settings.cooldownTime().orElse(config.cooldownTime()), !"simple-shuffle".equals(strategy));
+                    settings.cooldownTime().orElse(config.cooldownTime()), !"simple-shuffle".equals(strategy),
+                    new java.util.IdentityHashMap<>());
             return policy;
         }
     }
@@ -253,7 +255,25 @@ public class BedrockRouter {
                 null, true);
     }
 
+    /** The state of {@code d}, looked up by identity within one catalog (no key built per request). */
     private DeploymentState state(Policy p, Deployment d) {
+        Map<Deployment, DeploymentState> cache = p.byDeployment();
+        DeploymentState cached;
+        synchronized (cache) {
+            cached = cache.get(d);
+        }
+        if (cached != null) {
+            return cached;
+        }
+        DeploymentState created = stateAcrossReloads(p, d);
+        synchronized (cache) {
+            cache.putIfAbsent(d, created);
+            return cache.get(d);
+        }
+    }
+
+    /** Unchanged deployments keep their circuit and in-flight count when the catalog is reloaded. */
+    private DeploymentState stateAcrossReloads(Policy p, Deployment d) {
         String key = d.key() + "|" + p.allowedFails() + "|" + p.cooldown().toMillis() + "|"
                 + d.maxParallelRequests().orElse(config.maxParallelRequests()) + "|" + d.rpm() + "|" + d.tpm();
         return states.computeIfAbsent(key, k -> new DeploymentState(d, p.allowedFails(), p.cooldown(),

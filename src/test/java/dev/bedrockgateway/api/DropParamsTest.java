@@ -27,7 +27,8 @@ import io.restassured.http.ContentType;
 
 /**
  * A LiteLLM catalog with {@code drop_params: true}, regions, ARNs and a default max_tokens; the client speaks
- * HTTP/1.1 to Bedrock here ({@code GATEWAY_BEDROCK_PROTOCOL}), HTTP/2 elsewhere.
+ * HTTP/2 to Bedrock here ({@code GATEWAY_BEDROCK_PROTOCOL}; cleartext with prior knowledge against this stand-in),
+ * HTTP/1.1 elsewhere.
  */
 @QuarkusTest
 @TestProfile(DropParamsTest.Profile.class)
@@ -38,7 +39,7 @@ class DropParamsTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("gateway.config-file", "src/test/resources/catalogs/drop-params.yaml",
-                    "gateway.bedrock.protocol", "HTTP1_1");
+                    "gateway.bedrock.protocol", "HTTP2");
         }
     }
 
@@ -85,6 +86,6 @@ class DropParamsTest {
         bedrock.verify(postRequestedFor(urlEqualTo("/model/arn%3Aaws%3Abedrock%3Aeu-central-1%3A123456789012%3A"
                 + "application-inference-profile%2Fa1b2c3d4e5/converse"))
                 .withHeader("Authorization", matching(".*/eu-central-1/bedrock/aws4_request.*")));
-        assertEquals("HTTP/1.1", bedrock.getAllServeEvents().get(0).getRequest().getProtocol());
+        assertEquals("HTTP/2.0", bedrock.getAllServeEvents().get(0).getRequest().getProtocol());
     }
 }
