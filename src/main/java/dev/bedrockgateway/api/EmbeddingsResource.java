@@ -20,19 +20,19 @@ import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.openai.EmbeddingList;
 import dev.bedrockgateway.openai.EmbeddingRequest;
+import dev.bedrockgateway.ratelimit.ClientRateLimits;
+import dev.bedrockgateway.routing.BedrockRouter;
 import dev.bedrockgateway.translate.embeddings.EmbeddingFamilies;
 import dev.bedrockgateway.translate.embeddings.EmbeddingFamily;
 import dev.bedrockgateway.translate.embeddings.EmbeddingInputs;
 import dev.bedrockgateway.translate.embeddings.Float32Base64;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.RoutingContext;
-import dev.bedrockgateway.observability.RequestRecord;
-import dev.bedrockgateway.ratelimit.ClientRateLimits;
-import dev.bedrockgateway.routing.BedrockRouter;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 
 /**
