@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -36,10 +37,15 @@ public class AccessLog {
 
     private final GatewayMetrics metrics;
     private final boolean enabled;
+    private final boolean mdc;
 
     public AccessLog(GatewayMetrics metrics, GatewayConfig config) {
         this.metrics = metrics;
         this.enabled = config.accessLog().enabled();
+        // The fields go into the MDC only for the JSON format, which writes them as keys; the text format has them in
+        // the message already.
+        this.mdc = ConfigProvider.getConfig().getOptionalValue("quarkus.log.console.json.enabled", Boolean.class)
+                .orElse(false);
     }
 
     void install(@Observes Router router) {
@@ -82,11 +88,11 @@ public class AccessLog {
             metrics.tokens(record.model(), record.bedrockModel(), record.inputTokens(), record.outputTokens());
         }
         if (enabled) {
-            log(context.request(), record, status, nanos);
+            log(context.request(), record, status, nanos, mdc);
         }
     }
 
-    private static void log(HttpServerRequest request, RequestRecord record, int status, long nanos) {
+    private static void log(HttpServerRequest request, RequestRecord record, int status, long nanos, boolean mdc) {
         double ms = nanos / 1_000_000.0;
         long ttft = record.timeToFirstTokenNanos();
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
@@ -120,12 +126,16 @@ public class AccessLog {
         }
         StringBuilder line = new StringBuilder(160);
         fields.forEach((k, v) -> {
-            MDC.put(k, v);
             if (line.length() > 0) {
                 line.append(' ');
             }
             line.append(k).append('=').append(v);
         });
+        if (!mdc) {
+            LOG.info(line);
+            return;
+        }
+        fields.forEach(MDC::put);
         try {
             LOG.info(line);
         } finally {
