@@ -16,7 +16,6 @@ import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
-import dev.bedrockgateway.bedrock.BedrockInvoker;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.images.FetchedImage;
@@ -25,15 +24,12 @@ import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.ratelimit.ClientRateLimits;
-import dev.bedrockgateway.routing.BedrockRouter;
 import dev.bedrockgateway.translate.ChatToConverse;
 import dev.bedrockgateway.translate.ConverseStreamToChunks;
 import dev.bedrockgateway.translate.ConverseToChat;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 
 /**
  * {@code POST /v1/chat/completions}, also served without the {@code /v1} prefix as OpenAI clients use both. One
@@ -50,18 +46,16 @@ public class ChatCompletionsResource {
     private static final String ENDPOINT = "chat.completions";
 
     private final ModelCatalog catalog;
-    private final BedrockInvoker bedrock;
-    private final BedrockRouter router;
+    private final RoutedConverse bedrock;
     private final ClientRateLimits limits;
     private final GatewayMetrics metrics;
     private final RequestChecks checks;
     private final ImageFetcher images;
 
-    public ChatCompletionsResource(ModelCatalog catalog, BedrockInvoker bedrock, BedrockRouter router,
-            ClientRateLimits limits, GatewayMetrics metrics, RequestChecks checks, ImageFetcher images) {
+    public ChatCompletionsResource(ModelCatalog catalog, RoutedConverse bedrock, ClientRateLimits limits,
+            GatewayMetrics metrics, RequestChecks checks, ImageFetcher images) {
         this.catalog = catalog;
         this.bedrock = bedrock;
-        this.router = router;
         this.limits = limits;
         this.metrics = metrics;
         this.checks = checks;
@@ -104,20 +98,13 @@ public class ChatCompletionsResource {
         if (translation.stream()) {
             ConverseStreamToChunks chunks = new ConverseStreamToChunks(id, created, model,
                     translation.includeUsage(), translation.structuredOutputTool());
-            return router.<Multi<ConverseStreamOutput>>route(record, model,
-                    d -> bedrock.converseStream(d, forDeployment.apply(d).streamRequest()),
-                    (events, release) -> events.onTermination().invoke(release))
+            return bedrock.stream(record, model, d -> forDeployment.apply(d).streamRequest())
                     .map(events -> Answer.sse(translation.droppedParams(),
-                            Streams.observed(Streams.endedWithExchange(events, record), record, router, metrics)
-                                    .onItem().transformToIterable(chunks::onEvent),
-                            metrics));
+                            events.onItem().transformToIterable(chunks::onEvent), metrics));
         }
-        return router.route(record, model, d -> bedrock.converse(d, forDeployment.apply(d).request()), null)
-                .map(response -> {
-                    Streams.usage(record, router, response.usage());
-                    return Answer.json(translation.droppedParams(), ConverseToChat.toChatCompletion(response,
-                            id, created, model, translation.structuredOutputTool()));
-                });
+        return bedrock.converse(record, model, d -> forDeployment.apply(d).request())
+                .map(response -> Answer.json(translation.droppedParams(), ConverseToChat.toChatCompletion(response,
+                        id, created, model, translation.structuredOutputTool())));
     }
 
     /** Remote {@code image_url}s, fetched concurrently, each URL once. */

@@ -14,23 +14,19 @@ import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
-import dev.bedrockgateway.bedrock.BedrockInvoker;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.openai.CompletionRequest;
 import dev.bedrockgateway.ratelimit.ClientRateLimits;
-import dev.bedrockgateway.routing.BedrockRouter;
 import dev.bedrockgateway.translate.CompletionsToConverse;
 import dev.bedrockgateway.translate.ConverseStreamToTextChunks;
 import dev.bedrockgateway.translate.ConverseToCompletion;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
-import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 
 /**
  * The legacy {@code POST /v1/completions} (and {@code /completions}) that apps written for
@@ -43,17 +39,15 @@ public class CompletionsResource {
     private static final ObjectReader READER = OpenAiJson.readerFor(CompletionRequest.class);
 
     private final ModelCatalog catalog;
-    private final BedrockInvoker bedrock;
-    private final BedrockRouter router;
+    private final RoutedConverse bedrock;
     private final ClientRateLimits limits;
     private final GatewayMetrics metrics;
     private final RequestChecks checks;
 
-    public CompletionsResource(ModelCatalog catalog, BedrockInvoker bedrock, BedrockRouter router,
-            ClientRateLimits limits, GatewayMetrics metrics, RequestChecks checks) {
+    public CompletionsResource(ModelCatalog catalog, RoutedConverse bedrock, ClientRateLimits limits,
+            GatewayMetrics metrics, RequestChecks checks) {
         this.catalog = catalog;
         this.bedrock = bedrock;
-        this.router = router;
         this.limits = limits;
         this.metrics = metrics;
         this.checks = checks;
@@ -82,20 +76,14 @@ public class CompletionsResource {
         if (translation.stream()) {
             ConverseStreamToTextChunks chunks = new ConverseStreamToTextChunks(id, created, model,
                     translation.includeUsage(), translation.echo() ? translation.prompts().get(0) : null);
-            return Answer.respond(router.<Multi<ConverseStreamOutput>>route(record, model,
-                    d -> bedrock.converseStream(d, forDeployment.apply(d).streamRequest()),
-                    (events, release) -> events.onTermination().invoke(release))
+            return Answer.respond(bedrock.stream(record, model, d -> forDeployment.apply(d).streamRequest())
                     .map(events -> Answer.sse(translation.droppedParams(),
-                            Streams.observed(Streams.endedWithExchange(events, record), record, router, metrics)
-                                    .onItem().transformToIterable(chunks::onEvent),
-                            metrics)));
+                            events.onItem().transformToIterable(chunks::onEvent), metrics)));
         }
         List<Uni<ConverseResponse>> calls = new ArrayList<>();
         for (int i = 0; i < translation.requests().size(); i++) {
             int prompt = i;
-            calls.add(router.route(record, model,
-                    d -> bedrock.converse(d, forDeployment.apply(d).requests().get(prompt)), null)
-                    .invoke(response -> Streams.usage(record, router, response.usage())));
+            calls.add(bedrock.converse(record, model, d -> forDeployment.apply(d).requests().get(prompt)));
         }
         return Answer.respond(Uni.join().all(calls).andFailFast()
                 .map(responses -> Answer.json(translation.droppedParams(),

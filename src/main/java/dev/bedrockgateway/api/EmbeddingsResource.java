@@ -3,7 +3,7 @@ package dev.bedrockgateway.api;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.Predicate;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -96,16 +96,16 @@ public class EmbeddingsResource {
         }
         limits.admit(record);
         // Every deployment a batch may go to (group sibling or fallback) must take the same request body.
-        Function<Deployment, Uni<InvokeModelResponse>> sameFamily = d -> EmbeddingFamilies.forModelId(d.modelId())
-                .filter(f -> f.getClass() == family.getClass()).isPresent() ? null
-                : Uni.createFrom().failure(OpenAiException.invalidRequest("model", ErrorTypes.CODE_INVALID_VALUE,
-                        "The deployment '" + d.key() + "' serving '" + request.model() + "' is not of the same "
-                                + "embedding model family as '" + deployment.modelId() + "'."));
+        Predicate<Deployment> sameFamily = d -> EmbeddingFamilies.forModelId(d.modelId())
+                .filter(f -> f.getClass() == family.getClass()).isPresent();
         Uni<List<Batch>> batches = Multi.createFrom().range(0, bodies.size())
-                .onItem().transformToUni(i -> router.route(record, request.model(), d -> {
-                    Uni<InvokeModelResponse> mismatch = sameFamily.apply(d);
-                    return mismatch != null ? mismatch : bedrock.invokeModel(d, bodies.get(i));
-                }, null).map(response -> batch(family, offsets.get(i), response)))
+                .onItem().transformToUni(i -> router.route(record, request.model(), d -> sameFamily.test(d)
+                        ? bedrock.invokeModel(d, bodies.get(i))
+                        : Uni.createFrom().<InvokeModelResponse>failure(OpenAiException.invalidRequest("model",
+                                ErrorTypes.CODE_INVALID_VALUE, "The deployment '" + d.key() + "' serving '"
+                                        + request.model() + "' is not of the same embedding model family as '"
+                                        + deployment.modelId() + "'.")),
+                        null).map(response -> batch(family, offsets.get(i), response)))
                 .merge(maxConcurrency)
                 .collect().asList()
                 .invoke(results -> router.recordUsage(record, record.deployment(),

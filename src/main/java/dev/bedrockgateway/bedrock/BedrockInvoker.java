@@ -16,6 +16,7 @@ import dev.bedrockgateway.error.OpenAiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
@@ -47,32 +48,29 @@ public class BedrockInvoker {
     }
 
     /** The catalog's {@code request_timeout}, when it sets one, bounds the call instead of the client's default. */
-    private AwsRequestOverrideConfiguration timeout(AwsRequestOverrideConfiguration given) {
+    @SuppressWarnings("unchecked")
+    private <R extends AwsRequest> R bounded(R request) {
         Optional<Duration> timeout = catalog.current().settings().requestTimeout();
         if (timeout.isEmpty()) {
-            return given;
+            return request;
         }
-        AwsRequestOverrideConfiguration.Builder builder = given == null ? AwsRequestOverrideConfiguration.builder()
-                : given.toBuilder();
-        return builder.apiCallTimeout(timeout.get()).build();
+        AwsRequestOverrideConfiguration override = request.overrideConfiguration()
+                .map(AwsRequestOverrideConfiguration::toBuilder).orElseGet(AwsRequestOverrideConfiguration::builder)
+                .apiCallTimeout(timeout.get()).build();
+        return (R) request.toBuilder().overrideConfiguration(override).build();
     }
 
     public Uni<ConverseResponse> converse(Deployment deployment, ConverseRequest request) {
-        ConverseRequest bounded = catalog.current().settings().requestTimeout().isEmpty() ? request
-                : request.toBuilder().overrideConfiguration(timeout(request.overrideConfiguration().orElse(null)))
-                        .build();
+        ConverseRequest bounded = bounded(request);
         return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).converse(bounded))
                 .onFailure().transform(BedrockErrors::toOpenAi);
     }
 
     /** InvokeModel with a model family's own JSON body (embeddings). */
     public Uni<InvokeModelResponse> invokeModel(Deployment deployment, byte[] body) {
-        InvokeModelRequest.Builder builder = InvokeModelRequest.builder().modelId(deployment.modelId())
-                .contentType("application/json").accept("application/json").body(SdkBytes.fromByteArrayUnsafe(body));
-        if (catalog.current().settings().requestTimeout().isPresent()) {
-            builder.overrideConfiguration(timeout(null));
-        }
-        InvokeModelRequest request = builder.build();
+        InvokeModelRequest request = bounded(InvokeModelRequest.builder().modelId(deployment.modelId())
+                .contentType("application/json").accept("application/json").body(SdkBytes.fromByteArrayUnsafe(body))
+                .build());
         return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).invokeModel(request))
                 .onFailure().transform(BedrockErrors::toOpenAi);
     }
@@ -85,8 +83,7 @@ public class BedrockInvoker {
      * {@code gateway.bedrock.stream-idle-timeout} fails the stream; cancelling it aborts the Bedrock call.
      */
     public Uni<Multi<ConverseStreamOutput>> converseStream(Deployment deployment, ConverseStreamRequest given) {
-        ConverseStreamRequest request = catalog.current().settings().requestTimeout().isEmpty() ? given
-                : given.toBuilder().overrideConfiguration(timeout(given.overrideConfiguration().orElse(null))).build();
+        ConverseStreamRequest request = bounded(given);
         return Uni.createFrom().<Multi<ConverseStreamOutput>>emitter(started -> {
             UnicastProcessor<ConverseStreamOutput> events = UnicastProcessor.create();
             AtomicReference<CompletableFuture<Void>> call = new AtomicReference<>();

@@ -36,7 +36,7 @@ public final class RequestRecord {
     private List<Runnable> onEnd;
     private boolean ended;
 
-    RequestRecord(String requestId, long startNanos) {
+    public RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;
         this.startNanos = startNanos;
     }
@@ -113,9 +113,10 @@ public final class RequestRecord {
         return outputTokens;
     }
 
-    public void tokens(int input, int output) {
-        this.inputTokens = Math.max(0, input);
-        this.outputTokens = Math.max(0, output);
+    /** Adds the tokens of one Bedrock call (a legacy completion makes several, concurrently). */
+    public synchronized void addTokens(int input, int output) {
+        this.inputTokens = Math.max(0, inputTokens) + input;
+        this.outputTokens = Math.max(0, outputTokens) + output;
     }
 
     /** Marks the first token sent to the client (the first time only); returns true that first time. */
@@ -184,7 +185,8 @@ public final class RequestRecord {
         responseHeaders.put(name, value);
     }
 
-    synchronized Map<String, String> responseHeaders() {
+    /** The headers added so far. */
+    public synchronized Map<String, String> responseHeaders() {
         return new LinkedHashMap<>(responseHeaders);
     }
 }

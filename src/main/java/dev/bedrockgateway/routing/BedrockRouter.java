@@ -210,11 +210,10 @@ public class BedrockRouter {
             if (load >= state.maxParallel()) {
                 continue;
             }
+            anyRoom = true;
             if (!limiter.available(state.bucket(), state.limit())) {
-                anyRoom = true;
                 continue;
             }
-            anyRoom = true;
             if (best == null || (p.leastBusy() && load < bestLoad)) {
                 best = state;
                 bestLoad = load;
@@ -285,10 +284,8 @@ public class BedrockRouter {
      * {@code tpm} budget.
      */
     public void recordUsage(RequestRecord record, Deployment deployment, int inputTokens, int outputTokens) {
-        int before = Math.max(0, record.inputTokens()) + Math.max(0, record.outputTokens());
-        record.tokens(Math.max(0, record.inputTokens()) + inputTokens,
-                Math.max(0, record.outputTokens()) + outputTokens);
-        int used = Math.max(0, record.inputTokens()) + Math.max(0, record.outputTokens()) - before;
+        record.addTokens(inputTokens, outputTokens);
+        int used = inputTokens + outputTokens;
         clientLimits.consumeTokens(record, used);
         if (deployment != null && deployment.tpm().isPresent()) {
             RateLimiter.Limit limit = new RateLimiter.Limit(deployment.rpm().orElse(0), deployment.tpm().getAsInt());
