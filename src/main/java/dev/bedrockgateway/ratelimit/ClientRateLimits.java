@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
@@ -26,12 +27,19 @@ public class ClientRateLimits {
     private final RateLimiter.Limit perKey;
     private final RateLimiter.Limit global;
 
+    @Inject
     public ClientRateLimits(RateLimiter limiter, GatewayMetrics metrics, GatewayConfig config) {
+        this(limiter, metrics, new RateLimiter.Limit(config.rateLimits().keyRpm().orElse(0),
+                config.rateLimits().keyTpm().orElse(0)),
+                new RateLimiter.Limit(config.rateLimits().rpm().orElse(0), config.rateLimits().tpm().orElse(0)));
+    }
+
+    ClientRateLimits(RateLimiter limiter, GatewayMetrics metrics, RateLimiter.Limit perKey,
+            RateLimiter.Limit global) {
         this.limiter = limiter;
         this.metrics = metrics;
-        this.perKey = new RateLimiter.Limit(config.rateLimits().keyRpm().orElse(0),
-                config.rateLimits().keyTpm().orElse(0));
-        this.global = new RateLimiter.Limit(config.rateLimits().rpm().orElse(0), config.rateLimits().tpm().orElse(0));
+        this.perKey = perKey;
+        this.global = global;
     }
 
     /**
@@ -41,7 +49,7 @@ public class ClientRateLimits {
         RateLimiter.Decision keyDecision = null;
         if (perKey.limited()) {
             keyDecision = limiter.acquire(bucketOf(record), perKey);
-            headers(record, perKey, keyDecision);
+            RateLimitHeaders.write(perKey, keyDecision, record::header);
             if (!keyDecision.allowed()) {
                 throw refusal("key", keyDecision, "your API key (" + record.keyId() + ")", perKey);
             }
@@ -49,7 +57,7 @@ public class ClientRateLimits {
         if (global.limited()) {
             RateLimiter.Decision decision = limiter.acquire(GLOBAL, global);
             if (keyDecision == null) {
-                headers(record, global, decision);
+                RateLimitHeaders.write(global, decision, record::header);
             }
             if (!decision.allowed()) {
                 throw refusal(GLOBAL, decision, "the gateway", global);
@@ -75,18 +83,12 @@ public class ClientRateLimits {
             RateLimiter.Limit limit) {
         metrics.rateLimited(scope);
         boolean tokens = "tokens".equals(decision.exhausted());
-        String message = tokens
-                ? "Rate limit reached for " + whose + " on tokens per min (TPM): Limit " + limit.tpm()
-                        + ". Please try again in " + RateLimitHeaders.duration(decision.retryAfterMillis()) + "."
-                : "Rate limit reached for " + whose + " on requests per min (RPM): Limit " + limit.rpm()
-                        + ". Please try again in " + RateLimitHeaders.duration(decision.retryAfterMillis()) + ".";
+        String message = "Rate limit reached for " + whose + " on "
+                + (tokens ? "tokens per min (TPM): Limit " + limit.tpm() : "requests per min (RPM): Limit " + limit.rpm())
+                + ". Please try again in " + RateLimitHeaders.duration(decision.retryAfterMillis()) + ".";
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Retry-After", Long.toString(Math.max(1, (decision.retryAfterMillis() + 999) / 1000)));
         return new OpenAiException(429, ErrorTypes.RATE_LIMIT, ErrorTypes.CODE_RATE_LIMIT, null, message, headers,
                 null);
-    }
-
-    private static void headers(RequestRecord record, RateLimiter.Limit limit, RateLimiter.Decision decision) {
-        RateLimitHeaders.write(limit, decision, record::header);
     }
 }

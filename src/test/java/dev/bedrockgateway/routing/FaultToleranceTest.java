@@ -240,6 +240,22 @@ class FaultToleranceTest {
     }
 
     @Test
+    void eachCallIsBoundedByTheCatalogsTimeoutThenRetried() {
+        String path = "/model/ai21.jamba-1-5-large.*/converse";
+        bedrock.stubFor(post(urlPathMatching(path)).willReturn(ConverseReplies.text("late", "end_turn", 1, 1)
+                .withFixedDelay(2500)));
+
+        long start = System.nanoTime();
+        Response response = send(chat("ft-timeout", false));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(504, response.statusCode(), response.asString());
+        assertEquals("timeout", response.jsonPath().getString("error.code"));
+        assertEquals(3, calls(path));
+        assertTrue(millis >= 4500 && millis < 7500, "three calls cut at 1.5 s, not answered at 2.5 s: " + millis);
+    }
+
+    @Test
     void aFailingDeploymentIsCooledDownAndItsSiblingServes() {
         String failing = "/model/mistral.mistral-7b.*/converse";
         String healthy = "/model/mistral.mixtral-8x7b.*/converse";
