@@ -14,6 +14,8 @@ import org.jboss.logging.Logger;
 
 import dev.bedrockgateway.config.GatewayConfig;
 import io.quarkus.runtime.Startup;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -26,6 +28,7 @@ import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
@@ -45,16 +48,18 @@ public class BedrockClients {
     private final GatewayConfig.Bedrock config;
     private final GatewayConfig.Simulator simulatorConfig;
     private final Instance<LocalBedrock> local;
+    private final Vertx vertx;
     private final Map<String, BedrockRuntimeAsyncClient> clients = new ConcurrentHashMap<>();
 
     private SdkAsyncHttpClient http;
     private AwsCredentialsProvider credentials;
     private Optional<URI> endpoint;
 
-    public BedrockClients(GatewayConfig config, Instance<LocalBedrock> local) {
+    public BedrockClients(GatewayConfig config, Instance<LocalBedrock> local, Vertx vertx) {
         this.config = config.bedrock();
         this.simulatorConfig = config.simulator();
         this.local = local;
+        this.vertx = vertx;
     }
 
     @PostConstruct
@@ -62,6 +67,8 @@ public class BedrockClients {
         http = NettyNioAsyncHttpClient.builder()
                 .protocol(config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1 ? Protocol.HTTP1_1 : Protocol.HTTP2)
                 .maxConcurrency(config.maxConcurrency())
+                // Not owned: closing the client leaves Vert.x's loops running.
+                .eventLoopGroup(SdkEventLoopGroup.create(((VertxInternal) vertx).getEventLoopGroup()))
                 .connectionTimeout(config.connectTimeout())
                 // A non-streaming completion can take minutes before its first byte; the request timeout bounds it.
                 .readTimeout(config.requestTimeout())

@@ -28,7 +28,7 @@ class BedrockCredentialsReadinessTest {
     }
 
     static BedrockClients clientsWith(AwsCredentialsProvider credentials) {
-        return new BedrockClients(config(), null) {
+        return new BedrockClients(config(), null, null) {
             @Override
             public AwsCredentialsProvider credentials() {
                 return credentials;
