@@ -104,6 +104,14 @@ function render(records, out) {
     L.push(`Stand-in: ${s.latencyMs} ms before each response or before a stream's first frames, then`
       + ` ${meta.streamEvents} deltas ${s.streamGapMs} ms apart. Gateway ready ${s.startupMs} ms after process start`
       + ` (RSS then ${mb(s.readyRssKb)} MB).`, '');
+    const windows = records.filter((r) => r.type === 'warmup' && r.scenario === s.scenario);
+    if (windows.length) {
+      L.push(`Start-up warm-up (mixed load over the endpoints, ${meta.connections} connections), requests/s per`
+        + ` ${(windows[0].result.duration_us / 1e6).toFixed(0)} s window from ready on: `
+        + windows.map((w) => rate(w.result).toFixed(0) + (errorsOf(w.result) ? ` (**${errorsOf(w.result)} errors**)` : ''))
+          .join(', ') + ' — the JIT compiler shares the two cores with the load, so the gateway reaches its steady'
+        + ' state only after minutes.', '');
+    }
     L.push('| Endpoint | Target | Requests/s | p50 ms | p99 ms | Errors | Added p50 ms | Added p99 ms'
       + ' | Gateway CPU ms/req | Gateway cores busy | Stand-in CPU ms/req | Gateway peak RSS MB |');
     L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
