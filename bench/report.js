@@ -61,7 +61,7 @@ function render(records, out) {
   L.push(`| JVM flags | \`${meta.jvmFlags}\` |`);
   L.push(`| Gateway → stand-in | ${meta.protocol === 'HTTP2' ? 'HTTP/2 cleartext (h2c, prior knowledge)' : 'HTTP/1.1'}`
     + ` (\`GATEWAY_BEDROCK_PROTOCOL=${meta.protocol}\`); floor runs reach the stand-in over HTTP/1.1 |`);
-  L.push(`| Load | wrk, ${meta.connections} connections, ${meta.threads} threads; after start-up ${meta.startWarmup} s of mixed warm-up load; then per endpoint ${meta.duration} s measured after`
+  L.push(`| Load | wrk, ${meta.connections} connections, ${meta.threads} threads; after start-up ${meta.startWarmup} s of mixed warm-up load (${meta.warmupConnections || meta.connections} connections); then per endpoint ${meta.duration} s measured after`
     + ` ${meta.warmup} s warm-up per endpoint (floor: 2 s) |`);
   L.push(`| TTFT client | bench/ttft.js, ${meta.connections} concurrent streams, ${meta.ttftDuration} s |`);
   L.push(`| Stream shape | ${meta.streamEvents} text deltas (contentBlockDelta) per stream |`);
@@ -106,7 +106,7 @@ function render(records, out) {
       + ` (RSS then ${mb(s.readyRssKb)} MB).`, '');
     const windows = records.filter((r) => r.type === 'warmup' && r.scenario === s.scenario);
     if (windows.length) {
-      L.push(`Start-up warm-up (mixed load over the endpoints, ${meta.connections} connections), requests/s per`
+      L.push(`Start-up warm-up (mixed load over the endpoints, ${meta.warmupConnections || meta.connections} connections), requests/s per`
         + ` ${(windows[0].result.duration_us / 1e6).toFixed(0)} s window from ready on: `
         + windows.map((w) => rate(w.result).toFixed(0) + (errorsOf(w.result) ? ` (**${errorsOf(w.result)} errors**)` : ''))
           .join(', ') + ' — the JIT compiler shares the two cores with the load, so the gateway reaches its steady'
@@ -142,8 +142,10 @@ function render(records, out) {
       if (bound.length) {
         L.push(`Note: ${meta.connections} connections against a ${s.latencyMs} ms stand-in offer up to about`
           + ` ${(meta.connections * 1000 / s.latencyMs).toFixed(0)} requests/s; for ${bound.map((e) => ENDPOINTS[e]).join(', ')}`
-          + ' the gateway served clearly fewer than the floor, i.e. it ran out of CPU on this machine and the added'
-          + ' latency includes queueing for CPU. Fewer `--connections` give the added latency of an unsaturated gateway.', '');
+          + ' the gateway served clearly fewer than the floor: in a closed loop its added latency lowers the rate, and'
+          + ' here the gateway, the stand-in and wrk share two cores, so the added latency includes waiting for CPU.'
+          + ' Fewer `--connections` (with `--warmup-connections` to warm up) give the added latency of an unloaded'
+          + ' gateway.', '');
       }
     }
     const tf = ttft.find((r) => r.scenario === s.scenario && r.target === 'floor');
