@@ -69,6 +69,9 @@ public class BedrockClients {
                 .maxConcurrency(config.maxConcurrency())
                 // Not owned: closing the client leaves Vert.x's loops running.
                 .eventLoopGroup(SdkEventLoopGroup.create(((VertxInternal) vertx).getEventLoopGroup()))
+                // Netty's asynchronous DNS resolver: the JDK's blocking lookup would stall an event loop that also
+                // serves API clients whenever a new Bedrock connection resolves its host.
+                .useNonBlockingDnsResolver(true)
                 .connectionTimeout(config.connectTimeout())
                 // A non-streaming completion can take minutes before its first byte; the request timeout bounds it.
                 .readTimeout(config.requestTimeout())
