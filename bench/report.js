@@ -109,8 +109,8 @@ function render(records, out) {
       L.push(`Start-up warm-up (mixed load over the endpoints, ${meta.warmupConnections || meta.connections} connections), requests/s per`
         + ` ${(windows[0].result.duration_us / 1e6).toFixed(0)} s window from ready on: `
         + windows.map((w) => rate(w.result).toFixed(0) + (errorsOf(w.result) ? ` (**${errorsOf(w.result)} errors**)` : ''))
-          .join(', ') + ' — the JIT compiler shares the two cores with the load, so the gateway reaches its steady'
-        + ' state only after minutes.', '');
+          .join(', ') + ` — the JIT compilers share the ${meta.nproc} CPUs with the load, so the gateway reaches its`
+        + ' steady state only after minutes.', '');
     }
     L.push('| Endpoint | Target | Requests/s | p50 ms | p99 ms | Errors | Added p50 ms | Added p99 ms'
       + ' | Gateway CPU ms/req | Gateway cores busy | Stand-in CPU ms/req | Gateway peak RSS MB |');
