@@ -2,6 +2,7 @@ package dev.bedrockgateway.bedrock;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -135,7 +136,7 @@ public class BedrockInvoker {
 
     private static boolean isCancellation(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof java.util.concurrent.CancellationException) {
+            if (t instanceof CancellationException) {
                 return true;
             }
         }

@@ -3,6 +3,7 @@ package dev.bedrockgateway.routing;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,7 +104,7 @@ public class BedrockRouter {
             String strategy = settings.routingStrategy().orElse(config.strategy());
             policy = new Policy(current, retry, settings.allowedFails().orElse(config.allowedFails()),
                     settings.cooldownTime().orElse(config.cooldownTime()), !"simple-shuffle".equals(strategy),
-                    new java.util.IdentityHashMap<>());
+                    new IdentityHashMap<>());
             return policy;
         }
     }
@@ -257,17 +258,8 @@ public class BedrockRouter {
     /** The state of {@code d}, looked up by identity within one catalog (no key built per request). */
     private DeploymentState state(Policy p, Deployment d) {
         Map<Deployment, DeploymentState> cache = p.byDeployment();
-        DeploymentState cached;
         synchronized (cache) {
-            cached = cache.get(d);
-        }
-        if (cached != null) {
-            return cached;
-        }
-        DeploymentState created = stateAcrossReloads(p, d);
-        synchronized (cache) {
-            cache.putIfAbsent(d, created);
-            return cache.get(d);
+            return cache.computeIfAbsent(d, k -> stateAcrossReloads(p, k));
         }
     }
 
