@@ -2,7 +2,7 @@
 
 # JVM flags: the container's (src/main/docker/Dockerfile.jvm) and the JBoss log manager; see bench/README.md for the
 # variants that were compared.
-DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xmx128m -Xss256k -XX:ReservedCodeCacheSize=48m -Dio.netty.allocator.numDirectArenas=2 -Dio.netty.allocator.numHeapArenas=2 -XX:TrimNativeHeapInterval=2000 -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms128m -Xmx320m -Xss256k -XX:ReservedCodeCacheSize=48m -Dio.netty.allocator.numDirectArenas=2 -Dio.netty.allocator.numHeapArenas=2 -XX:TrimNativeHeapInterval=2000 -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
 
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'

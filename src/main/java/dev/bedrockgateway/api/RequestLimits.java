@@ -3,10 +3,13 @@ package dev.bedrockgateway.api;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
+import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.openai.ErrorResponse;
-import java.util.Map;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -21,27 +24,39 @@ import io.vertx.ext.web.RoutingContext;
  * Request size limits enforced before any body byte is read, answered in OpenAI's error shape (the HTTP layer's
  * own 413 and 431 have no body). Runs on the event loop ahead of every other route. The HTTP layer's limits
  * ({@code quarkus.http.limits.*}) are set above these, as a backstop for what never reaches a route.
+ *
+ * <p>Also bounds the request bodies held in memory at once ({@code gateway.limits.max-in-flight-request-bytes}):
+ * each costs several times its size in heap until its call to Bedrock is on the wire, and without a bound a few
+ * concurrent large requests (images, long conversations) exhaust the heap and fail everything in flight.
  */
 @Singleton
 public class RequestLimits {
 
     private final Buffer bodyTooLarge;
     private final Buffer headersTooLarge;
+    private final Buffer overloaded;
     private final long maxBytes;
     private final int maxHeaderBytes;
+    private final long maxInFlightBytes;
+    private final AtomicLong inFlightBytes = new AtomicLong();
+    private final GatewayMetrics metrics;
 
-    public RequestLimits(GatewayConfig config) {
+    public RequestLimits(GatewayConfig config, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.maxBytes = config.limits().maxRequestBytes();
         this.maxHeaderBytes = config.limits().maxHeaderBytes();
+        this.maxInFlightBytes = config.limits().maxInFlightRequestBytes()
+                .orElse(Runtime.getRuntime().maxMemory() / 16);
+        this.overloaded = error("The gateway is holding as many request bodies as its memory allows; retry shortly.",
+                ErrorTypes.SERVER, "server_overloaded");
         this.bodyTooLarge = error("The request body is larger than the gateway's limit of " + maxBytes + " bytes.",
-                "request_too_large");
+                ErrorTypes.INVALID_REQUEST, "request_too_large");
         this.headersTooLarge = error("The request headers are larger than the gateway's limit of " + maxHeaderBytes
-                + " bytes.", "request_headers_too_large");
+                + " bytes.", ErrorTypes.INVALID_REQUEST, "request_headers_too_large");
     }
 
-    private static Buffer error(String message, String code) {
-        return Buffer.buffer(OpenAiJson.write(new ErrorResponse(new ErrorResponse.Error(message,
-                ErrorTypes.INVALID_REQUEST, null, code))));
+    private static Buffer error(String message, String type, String code) {
+        return Buffer.buffer(OpenAiJson.write(new ErrorResponse(new ErrorResponse.Error(message, type, null, code))));
     }
 
     void install(@Observes Router router) {
@@ -49,14 +64,40 @@ public class RequestLimits {
     }
 
     private void check(RoutingContext rc) {
-        String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && exceeds(length)) {
+        long length = contentLength(rc.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+        if (length > maxBytes) {
             refuse(rc, 413, bodyTooLarge);
         } else if (headerBytes(rc.request().headers()) > maxHeaderBytes) {
             refuse(rc, 431, headersTooLarge);
+        } else if (length > 0 && !reserve(length)) {
+            metrics.rateLimited("memory");
+            rc.response().putHeader("Retry-After", "1");
+            refuse(rc, 503, overloaded);
         } else {
+            if (length > 0) {
+                // Called once the response ended or the connection closed, whichever comes first.
+                rc.addEndHandler(done -> inFlightBytes.addAndGet(-length));
+            }
             rc.next();
         }
+    }
+
+    /** Takes {@code length} bytes of the in-flight budget; a request is always taken when nothing else is held. */
+    private boolean reserve(long length) {
+        while (true) {
+            long held = inFlightBytes.get();
+            if (held > 0 && held + length > maxInFlightBytes) {
+                return false;
+            }
+            if (inFlightBytes.compareAndSet(held, held + length)) {
+                return true;
+            }
+        }
+    }
+
+    /** Request bodies currently held (for tests). */
+    long inFlightBytes() {
+        return inFlightBytes.get();
     }
 
     private static int headerBytes(MultiMap headers) {
@@ -86,11 +127,15 @@ public class RequestLimits {
         });
     }
 
-    private boolean exceeds(String contentLength) {
+    /** The announced body length, or -1 when there is none (chunked) or it is not a number. */
+    private static long contentLength(String header) {
+        if (header == null) {
+            return -1;
+        }
         try {
-            return Long.parseLong(contentLength.trim()) > maxBytes;
+            return Long.parseLong(header.trim());
         } catch (NumberFormatException e) {
-            return false;
+            return -1;
         }
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -118,6 +119,16 @@ public interface GatewayConfig {
         /** Largest accepted request body in bytes; larger bodies are answered 413. */
         @WithDefault("16777216")
         long maxRequestBytes();
+
+        /**
+         * Request bodies (by their {@code Content-Length}) the gateway holds in memory at once. A request that would
+         * pass it is answered 503 {@code server_overloaded} with {@code Retry-After: 1} before its body is read (the
+         * OpenAI SDKs retry those); a request arriving when nothing else is in flight is always taken. A body costs
+         * about seven times its size in heap while it is translated, signed and sent, and more at its peak, so the
+         * default is a sixteenth of the JVM's maximum heap (about 19 MB with the container's {@code -Xmx320m}).
+         * Chunked bodies are not counted.
+         */
+        OptionalLong maxInFlightRequestBytes();
 
         /**
          * Largest accepted request header block in bytes; larger ones are answered 431. Keep it below

@@ -1,0 +1,104 @@
+package dev.bedrockgateway.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.bedrockgateway.testing.BedrockStandIn;
+import dev.bedrockgateway.testing.ConverseReplies;
+import dev.bedrockgateway.testing.OpenAiSchemas;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * The request bodies held in memory at once are bounded (gateway.limits.max-in-flight-request-bytes): past the
+ * bound a request is refused with a retryable 503 before its body is read, instead of every request in flight
+ * failing when the heap runs out.
+ */
+@QuarkusTest
+@TestProfile(InFlightBytesTest.Profile.class)
+@WithTestResource(BedrockStandIn.class)
+class InFlightBytesTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.limits.max-in-flight-request-bytes", "300000");
+        }
+    }
+
+    @Inject
+    RequestLimits limits;
+
+    @BedrockStandIn.Inject
+    WireMockServer bedrock;
+
+    @Test
+    void bodiesPastTheBoundAreRefusedUntilMemoryIsFreed() throws Exception {
+        bedrock.resetAll();
+        // Sonnet answers slowly (holds its request in flight), Haiku at once.
+        bedrock.stubFor(post(urlPathMatching("/model/.*sonnet.*/converse"))
+                .willReturn(ConverseReplies.text("slow", "end_turn", 1, 1).withFixedDelay(3000)));
+        bedrock.stubFor(post(urlPathMatching("/model/.*haiku.*/converse"))
+                .willReturn(ConverseReplies.text("fast", "end_turn", 1, 1)));
+
+        CompletableFuture<Response> held = CompletableFuture.supplyAsync(() -> chat("bedrock-claude-3-sonnet", 200_000));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (limits.inFlightBytes() < 200_000 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(limits.inFlightBytes() >= 200_000, "the slow request is in flight");
+
+        Response refused = chat("gpt-4o-mini", 200_000);
+        assertEquals(503, refused.statusCode(), refused.asString());
+        assertEquals("1", refused.header("Retry-After"));
+        assertEquals("server_overloaded", refused.jsonPath().getString("error.code"));
+        assertEquals("server_error", refused.jsonPath().getString("error.type"));
+        OpenAiSchemas.assertValid("ErrorResponse", refused.asString());
+
+        // What still fits is served meanwhile.
+        Response small = chat("gpt-4o-mini", 1_000);
+        assertEquals(200, small.statusCode(), small.asString());
+
+        Response slow = held.get(30, TimeUnit.SECONDS);
+        assertEquals(200, slow.statusCode(), slow.asString());
+        assertEquals(0, released(), "every ended request gave its bytes back");
+
+        // Once memory is free the same request passes; so does one larger than the whole bound, when it is alone.
+        assertEquals(200, chat("gpt-4o-mini", 200_000).statusCode());
+        assertEquals(200, chat("gpt-4o-mini", 400_000).statusCode());
+        assertEquals(404, chat("nonexistent-model", 200_000).statusCode());
+        assertEquals(0, released(), "refused and failed requests give their bytes back too");
+    }
+
+    /** The bytes still held once the end handlers of finished requests have run. */
+    private long released() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (limits.inFlightBytes() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return limits.inFlightBytes();
+    }
+
+    private static Response chat(String model, int size) {
+        return given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON).body("""
+                {"model":"%s","messages":[{"role":"user","content":"%s"}]}""".formatted(model, "x".repeat(size)))
+                .post("/v1/chat/completions");
+    }
+}
