@@ -6,6 +6,10 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +27,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -78,18 +83,42 @@ class InFlightBytesTest {
 
         Response slow = held.get(30, TimeUnit.SECONDS);
         assertEquals(200, slow.statusCode(), slow.asString());
-        assertEquals(0, released(), "every ended request gave its bytes back");
+        assertEquals(0, released(10), "every ended request gave its bytes back");
 
         // Once memory is free the same request passes; so does one larger than the whole bound, when it is alone.
         assertEquals(200, chat("gpt-4o-mini", 200_000).statusCode());
         assertEquals(200, chat("gpt-4o-mini", 400_000).statusCode());
         assertEquals(404, chat("nonexistent-model", 200_000).statusCode());
-        assertEquals(0, released(), "refused and failed requests give their bytes back too");
+        assertEquals(0, released(10), "refused and failed requests give their bytes back too");
+    }
+
+    @Test
+    void aClientThatHangsUpGivesItsBytesBack() throws Exception {
+        bedrock.resetAll();
+        bedrock.stubFor(post(urlPathMatching("/model/.*sonnet.*/converse"))
+                .willReturn(ConverseReplies.text("slow", "end_turn", 1, 1).withFixedDelay(8000)));
+        byte[] body = ("{\"model\":\"bedrock-claude-3-sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "x".repeat(200_000) + "\"}]}").getBytes(StandardCharsets.US_ASCII);
+        URL url = new URL(RestAssured.baseURI + ":" + RestAssured.port + "/v1/chat/completions");
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer sk-test-key-1"
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (limits.inFlightBytes() < body.length && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(body.length, limits.inFlightBytes(), "the request is in flight");
+        } // hangs up long before Bedrock answers
+        assertEquals(0, released(2), "a request whose client went away gave its bytes back at once");
     }
 
     /** The bytes still held once the end handlers of finished requests have run. */
-    private long released() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    private long released(int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (limits.inFlightBytes() != 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
