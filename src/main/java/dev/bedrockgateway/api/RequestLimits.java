@@ -1,10 +1,10 @@
 package dev.bedrockgateway.api;
 
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
-
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;

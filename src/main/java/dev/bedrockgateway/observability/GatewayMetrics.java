@@ -104,7 +104,8 @@ public class GatewayMetrics {
 
     public void rateLimited(String scope) {
         counter(() -> Counter.builder("gateway.rate.limited")
-                .description("Requests the gateway refused itself: 429, or 503 for cool-downs and memory").tags("scope", scope),
+                .description("Requests the gateway refused itself: 429, or 503 for cool-downs and memory")
+                .tags("scope", scope),
                 "limited", scope).increment();
     }
 

@@ -63,7 +63,8 @@ class InFlightBytesTest {
         bedrock.stubFor(post(urlPathMatching("/model/.*haiku.*/converse"))
                 .willReturn(ConverseReplies.text("fast", "end_turn", 1, 1)));
 
-        CompletableFuture<Response> held = CompletableFuture.supplyAsync(() -> chat("bedrock-claude-3-sonnet", 200_000));
+        CompletableFuture<Response> held = CompletableFuture
+                .supplyAsync(() -> chat("bedrock-claude-3-sonnet", 200_000));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (limits.inFlightBytes() < 200_000 && System.nanoTime() < deadline) {
             Thread.sleep(10);

@@ -21,8 +21,8 @@ import io.restassured.http.ContentType;
 
 /**
  * Every Bedrock call arms a timer for its request timeout (600 s by default). A call that has ended must not leave
- * its timer queued until then: at a few thousand requests per second that is millions of objects, more than the
- * heap the container gives the JVM.
+ * its timer queued until then: at a few thousand requests per second that is millions of objects, over a hundred
+ * megabytes of heap.
  */
 @QuarkusTest
 @WithTestResource(BedrockStandIn.class)
