@@ -23,6 +23,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.bedrockgateway.testing.BedrockStandIn;
 import dev.bedrockgateway.testing.ConverseReplies;
 import dev.bedrockgateway.testing.OpenAiSchemas;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -51,6 +52,9 @@ class InFlightBytesTest {
     @Inject
     RequestLimits limits;
 
+    @Inject
+    MeterRegistry registry;
+
     @BedrockStandIn.Inject
     WireMockServer bedrock;
 
@@ -77,6 +81,7 @@ class InFlightBytesTest {
         assertEquals("server_overloaded", refused.jsonPath().getString("error.code"));
         assertEquals("server_error", refused.jsonPath().getString("error.type"));
         OpenAiSchemas.assertValid("ErrorResponse", refused.asString());
+        assertEquals(1.0, registry.get("gateway.rate.limited").tag("scope", "memory").counter().count());
 
         // What still fits is served meanwhile.
         Response small = chat("gpt-4o-mini", 1_000);
