@@ -27,7 +27,7 @@ rounds="${TRAIN_ROUNDS:-40}"
 key=sk-aot-training
 rm -f "$cache"
 # Classes only, no method profiles (JEP 515): replaying the profiles of this short, failing training made chat cost
-# 20 % more CPU per request under load (0.48 vs 0.42 ms, bench/ab), while start-up was the same without them.
+# 16 % more CPU per request under load (0.484 vs 0.416 ms, bench/ab), while start-up was the same without them.
 TRAINING_FLAGS="-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining"
 
 # The bundled catalog (gpt-4o-mini, text-davinci-003, text-embedding-3-small) unless GATEWAY_CONFIG_FILE is set.
