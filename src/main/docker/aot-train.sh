@@ -26,8 +26,8 @@ mgmt="${TRAIN_MANAGEMENT_PORT:-19000}"
 rounds="${TRAIN_ROUNDS:-40}"
 key=sk-aot-training
 rm -f "$cache"
-# Classes only, no method profiles (JEP 515): replaying the profiles of this short, failing training made chat cost
-# 16 % more CPU per request under load (0.484 vs 0.416 ms, bench/ab), while start-up was the same without them.
+# Classes only, no method profiles (JEP 515): replaying the profiles of a short training run made chat cost 16 % more
+# CPU per request under load (0.484 vs 0.416 ms, bench/ab), and start-up did not suffer without them.
 TRAINING_FLAGS="-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining"
 
 # The bundled catalog (gpt-4o-mini, text-davinci-003, text-embedding-3-small) unless GATEWAY_CONFIG_FILE is set.
