@@ -17,9 +17,19 @@ import io.vertx.core.buffer.Buffer;
  */
 record Answer(Map<String, List<String>> headers, Multi<Buffer> body) {
 
+    private static final String CONTENT_LENGTH = "Content-Length";
+    private static final String TRANSFER_ENCODING = "Transfer-Encoding";
+
     static Answer json(List<String> droppedParams, Object document) {
-        return new Answer(Sse.headers(false, droppedParams),
-                Multi.createFrom().item(Buffer.buffer(OpenAiJson.write(document))));
+        byte[] json = OpenAiJson.write(document);
+        Map<String, List<String>> headers = Sse.headers(false, droppedParams);
+        // RESTEasy streams a RestMulti chunked; for one document of known length the answer is sent with its
+        // Content-Length instead: headers and body leave in one write, with no terminating chunk after them, so a
+        // client has the whole answer one packet and one wake-up sooner. Setting the header to no values removes
+        // the Transfer-Encoding that the streaming handler put there (Vert.x encodes by the headers).
+        headers.put(CONTENT_LENGTH, List.of(Integer.toString(json.length)));
+        headers.put(TRANSFER_ENCODING, List.of());
+        return new Answer(headers, Multi.createFrom().item(Buffer.buffer(json)));
     }
 
     /** An SSE answer; the stream counts in {@code gateway_streams_in_flight} while the client reads it. */

@@ -78,6 +78,18 @@ public class ChatCompletionsResourceTest {
     }
 
     @Test
+    void jsonAnswerCarriesItsLengthInsteadOfBeingChunked() {
+        bedrock.stubFor(post(urlEqualTo(SONNET_PATH)).willReturn(ConverseReplies.text("Grüße", "end_turn", 1, 1)));
+        Response response = client().body("""
+                {"model":"bedrock-claude-3-sonnet","messages":[{"role":"user","content":"Hi"}]}""")
+                .post("/v1/chat/completions");
+
+        response.then().statusCode(200).body("choices[0].message.content", equalTo("Grüße"))
+                .header("Transfer-Encoding", nullValue())
+                .header("Content-Length", equalTo(Integer.toString(response.asByteArray().length)));
+    }
+
+    @Test
     void sameEndpointWithoutV1Prefix() {
         bedrock.stubFor(post(urlEqualTo(SONNET_PATH)).willReturn(ConverseReplies.text("ok", "end_turn", 1, 1)));
         client().body("""
