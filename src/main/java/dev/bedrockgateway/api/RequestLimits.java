@@ -13,12 +13,14 @@ import dev.bedrockgateway.openai.ErrorResponse;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Request size limits enforced before any body byte is read, answered in OpenAI's error shape (the HTTP layer's
@@ -40,6 +42,9 @@ public class RequestLimits {
     private final long maxInFlightBytes;
     private final AtomicLong inFlightBytes = new AtomicLong();
     private final GatewayMetrics metrics;
+    private final BodyHandler chunkedBodies;
+    /** Marks a request whose chunked body {@link #chunkedBodies} reads. */
+    private static final String CHUNKED_BODY = RequestLimits.class.getName() + ".chunked";
 
     public RequestLimits(GatewayConfig config, GatewayMetrics metrics) {
         this.metrics = metrics;
@@ -53,6 +58,10 @@ public class RequestLimits {
                 ErrorTypes.INVALID_REQUEST, "request_too_large");
         this.headersTooLarge = error("The request headers are larger than the gateway's limit of " + maxHeaderBytes
                 + " bytes.", ErrorTypes.INVALID_REQUEST, "request_headers_too_large");
+        // A chunked body announces no length: read it here, up to the limit, and hand it to RESTEasy (which takes a
+        // body already read), so that one over the limit gets the same OpenAI-shaped 413 as an announced one. Left to
+        // RESTEasy, it was a bare 413 with no body.
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBytes).setMergeFormAttributes(false);
     }
 
     private static Buffer error(String message, String type, String code) {
@@ -60,7 +69,7 @@ public class RequestLimits {
     }
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE + 1).handler(this::check);
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::check).failureHandler(this::chunkedBodyTooLarge);
     }
 
     private void check(RoutingContext rc) {
@@ -73,11 +82,30 @@ public class RequestLimits {
             metrics.rateLimited("memory");
             rc.response().putHeader("Retry-After", "1");
             refuse(rc, 503, overloaded);
+        } else if (length < 0 && rc.request().headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED,
+                true)) {
+            rc.put(CHUNKED_BODY, Boolean.TRUE);
+            chunkedBodies.handle(rc); // next() once read, or fail(413) past the limit
         } else {
             if (length > 0) {
                 // Called once the response ended or the connection closed, whichever comes first.
                 rc.addEndHandler(done -> inFlightBytes.addAndGet(-length));
             }
+            rc.next();
+        }
+    }
+
+    /**
+     * The body handler's refusal of a chunked body past the limit, answered as an announced one is. Once that answer
+     * is out (the connection then closes under the rest of the body) or the client went away mid-body, there is no
+     * one left to answer: nothing more is done, where Quarkus' error handler would log an error.
+     */
+    private void chunkedBodyTooLarge(RoutingContext rc) {
+        if (rc.get(CHUNKED_BODY) == null) {
+            rc.next();
+        } else if (rc.statusCode() == 413 && !rc.response().headWritten()) {
+            refuse(rc, 413, bodyTooLarge);
+        } else if (!rc.response().ended() && !(rc.failure() instanceof HttpClosedException)) {
             rc.next();
         }
     }

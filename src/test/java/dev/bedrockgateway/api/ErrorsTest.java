@@ -255,14 +255,20 @@ class ErrorsTest {
         }
     }
 
+    /** Sends the head of a chat request whose body follows chunked; returns the stream to write the chunks to. */
+    private OutputStream startChunkedChat(Socket socket, String extraHeaders) throws java.io.IOException {
+        socket.setSoTimeout(20_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + KEY
+                + "\r\nContent-Type: application/json\r\n" + extraHeaders + "Transfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        return out;
+    }
+
     @Test
     void oversizedChunkedBodyIs413Too() throws Exception {
         try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + KEY
-                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            OutputStream out = startChunkedChat(socket, "");
             byte[] chunk = new byte[1 << 20];
             java.util.Arrays.fill(chunk, (byte) ' ');
             String reply = "";
@@ -278,7 +284,31 @@ class ErrorsTest {
             }
             reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(reply.startsWith("HTTP/1.1 413"), reply);
+            // In OpenAI's error shape, as when the length is announced.
+            String body = reply.substring(reply.indexOf("\r\n\r\n") + 4);
+            OpenAiSchemas.assertValid("ErrorResponse", body);
+            assertTrue(body.contains("\"code\":\"request_too_large\""), body);
         }
+    }
+
+    @Test
+    void chunkedBodyWithinTheLimitIsServed() throws Exception {
+        bedrock.stubFor(post(urlPathMatching("/model/.*/converse")).willReturn(
+                ConverseReplies.text("chunked ok", "end_turn", 1, 1)));
+        byte[] json = HELLO.getBytes(StandardCharsets.UTF_8);
+        int half = json.length / 2;
+        try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
+            OutputStream out = startChunkedChat(socket, "Connection: close\r\n");
+            out.write((Integer.toHexString(half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(json, 0, half);
+            out.write(("\r\n" + Integer.toHexString(json.length - half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(json, half, json.length - half);
+            out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+            assertTrue(reply.contains("\"content\":\"chunked ok\""), reply);
+        }
+        bedrock.verify(1, postRequestedFor(urlPathMatching("/model/.*/converse")));
     }
 
     @Test
