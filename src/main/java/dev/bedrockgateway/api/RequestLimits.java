@@ -43,6 +43,8 @@ public class RequestLimits {
     private final AtomicLong inFlightBytes = new AtomicLong();
     private final GatewayMetrics metrics;
     private final BodyHandler chunkedBodies;
+    /** How long a refused request's remaining body is read and dropped before the connection closes anyway. */
+    private static final long LINGER_MS = 2000;
     /** Marks a request whose chunked body {@link #chunkedBodies} reads. */
     private static final String CHUNKED_BODY = RequestLimits.class.getName() + ".chunked";
 
@@ -138,7 +140,9 @@ public class RequestLimits {
 
     /**
      * Answers and, on HTTP/1.x, closes the connection: the unread body would otherwise have to be received and
-     * thrown away before the connection could serve another request.
+     * thrown away before the connection could serve another request. The close lingers while the client is still
+     * sending, up to {@link #LINGER_MS}, its bytes read and dropped: closing a socket with unread bytes makes the
+     * kernel reset the connection, and a client that is reading to the end then reports the reset, not the answer.
      */
     private static void refuse(RoutingContext rc, int status, Buffer body) {
         HttpServerRequest request = rc.request();
@@ -149,9 +153,19 @@ public class RequestLimits {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         response.end(body).onComplete(done -> {
-            if (http1) {
-                request.connection().close();
+            if (!http1) {
+                return;
             }
+            if (request.isEnded()) {
+                request.connection().close();
+                return;
+            }
+            long timer = rc.vertx().setTimer(LINGER_MS, t -> request.connection().close());
+            request.exceptionHandler(e -> { }).handler(dropped -> { }).endHandler(v -> {
+                rc.vertx().cancelTimer(timer);
+                request.connection().close();
+            });
+            request.resume();
         });
     }
 
