@@ -37,8 +37,10 @@ class EventLoopsTest {
     }
 
     static void assertAnswerArrivesOnAVertxEventLoop(BedrockClients clients, WireMockServer bedrock) throws Exception {
+        // The delay keeps the answer from arriving before whenComplete is attached below: a call already complete
+        // by then would run the callback on this test thread (seen once on a loaded 2-core machine).
         bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
-                .willReturn(ConverseReplies.text("Hi", "end_turn", 1, 1)));
+                .willReturn(ConverseReplies.text("Hi", "end_turn", 1, 1).withFixedDelay(200)));
         CompletableFuture<String> outcome = new CompletableFuture<>();
         clients.forRegion("us-east-1").converse(r -> r.modelId("anthropic.claude-3-haiku-20240307-v1:0")
                 .messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText("Hi"))))
