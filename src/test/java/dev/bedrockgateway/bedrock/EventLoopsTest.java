@@ -3,6 +3,8 @@ package dev.bedrockgateway.bedrock;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +19,21 @@ import dev.bedrockgateway.testing.BedrockStandIn;
 import dev.bedrockgateway.testing.ConverseReplies;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 
-/** The Bedrock client runs on Vert.x's event loops rather than threads of its own (bench/README.md). */
+/**
+ * The Bedrock client runs on Vert.x's event loops rather than threads of its own (bench/README.md), and by default
+ * ({@code quarkus.vertx.prefer-native-transport=true}) those loops take the epoll transport on Linux, so the Bedrock
+ * calls here go over epoll channels; {@link JavaNioTransportTest} covers Java NIO.
+ */
 @QuarkusTest
 @WithTestResource(BedrockStandIn.class)
 class EventLoopsTest {
+
+    @Inject
+    Vertx vertx;
 
     @Inject
     BedrockClients clients;
@@ -34,6 +44,14 @@ class EventLoopsTest {
     @Test
     void bedrockAnswersArriveOnVertxEventLoops() throws Exception {
         assertAnswerArrivesOnAVertxEventLoop(clients, bedrock);
+    }
+
+    @Test
+    void linuxTakesEpollByDefault() {
+        String arch = System.getProperty("os.arch");
+        assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && ("amd64".equals(arch) || "aarch64".equals(arch)), "epoll jars are shipped for Linux x86-64 and aarch64");
+        assertTrue(vertx.isNativeTransportEnabled(), "Vert.x runs on Java NIO although epoll is the default");
     }
 
     static void assertAnswerArrivesOnAVertxEventLoop(BedrockClients clients, WireMockServer bedrock) throws Exception {
