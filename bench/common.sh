@@ -24,3 +24,41 @@ gateway_env() {
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$2" QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$3"
     QUARKUS_SHUTDOWN_DELAY=0S QUARKUS_SHUTDOWN_TIMEOUT="$4")
 }
+
+# What bench/ab and bench/phases share (bench/run logs and times these steps itself). Both keep their processes in the
+# array PIDS and their files in the directory WORK, and define die().
+
+# bench_work PREFIX: a fresh WORK directory, and traps that stop every process in PIDS and remove WORK on exit.
+bench_work() {
+  WORK="$(mktemp -d "/tmp/$1.XXXXXX")"
+  PIDS=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+  exit "$status"
+}
+
+# launch_standin LATENCY_MS STREAM_GAP_MS: the stand-in (10 deltas per stream) in the background -> SI_PORT (HTTP/1.1)
+launch_standin() {
+  node "$BENCH_DIR/standin.js" --latency-ms "$1" --stream-events 10 --stream-gap-ms "$2" >"$WORK/standin.out" \
+    2>"$WORK/standin.log" &
+  PIDS+=($!)
+  for ((i = 0; i < 100; i++)); do [[ -s "$WORK/standin.out" ]] && break; sleep 0.05; done
+  SI_PORT="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).http1Port)' "$WORK/standin.out")"
+}
+
+# await_ready PID MANAGEMENT_PORT LOG NAME: waits until the gateway answers /q/health/ready with 200 (at most 120 s)
+await_ready() {
+  for ((i = 0; i < 6000; i++)); do
+    curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/ready" && return 0
+    kill -0 "$1" 2>/dev/null || { tail -30 "$3" >&2; die "$4 exited"; }
+    sleep 0.02
+  done
+  die "$4 not ready after 120 s"
+}
