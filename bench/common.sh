@@ -9,6 +9,14 @@ DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms128m -Xmx320m -Xss256k -XX:ReservedCodeC
 AOT_JVM_FLAGS="${DEFAULT_JVM_FLAGS/-XX:+UseSerialGC/-XX:+UseG1GC}"
 AOT_JVM_FLAGS="${AOT_JVM_FLAGS/ -XX:+UseTransparentHugePages/}"
 
+# gc_sample MANAGEMENT_PORT -> "ALLOCATED_BYTES PAUSE_SECONDS MAJOR_COLLECTIONS", the JVM's own totals so far from the
+# gateway's Prometheus metrics (Micrometer's JvmGcMetrics: the allocation counter advances at each collection).
+gc_sample() {
+  { curl -sf "http://127.0.0.1:$1/q/metrics" || true; } | awk '/^jvm_gc_memory_allocated_bytes_total /{a=$NF}
+    /^jvm_gc_pause_seconds_sum[{ ]/{p+=$NF} /^jvm_gc_pause_seconds_count[{].*action="end of major GC"/{m+=$NF}
+    END{printf "%.0f %.6f %d\n", a, p, m}'
+}
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
