@@ -2,6 +2,7 @@ package dev.bedrockgateway.translate.embeddings;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.FloatNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
@@ -59,6 +61,7 @@ public final class EmbeddingFamilies {
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final float[] EMPTY = new float[0];
 
     private EmbeddingFamilies() {
     }
@@ -154,9 +157,10 @@ public final class EmbeddingFamilies {
     }
 
     /**
-     * Reads a response body into a tree whose floating-point numbers are {@link FloatNode}s parsed directly from
-     * their decimal text to float32 (Jackson's {@code getFloatValue} with its fast parser), so a value is
-     * never rounded twice through double. Integers stay integers.
+     * Reads a response body into a tree whose floating-point numbers are parsed directly from their decimal text to
+     * float32 (Jackson's {@code getFloatValue} with its fast parser), so a value is never rounded twice through
+     * double. An array of numbers is held as one float[] (read it with {@link #floats}), not as a node per number;
+     * other numbers are {@link FloatNode}s, and integers stay integers.
      */
     static JsonNode readTree(byte[] body) {
         if (body == null || body.length == 0) {
@@ -202,9 +206,28 @@ public final class EmbeddingFamilies {
                 return object;
             }
             case START_ARRAY: {
-                ArrayNode array = NODES.arrayNode();
-                JsonToken next;
-                while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+                JsonToken next = parser.nextToken();
+                float[] numbers = EMPTY;
+                int count = 0;
+                // An array that starts with numbers is read as a vector: its numbers go straight into a float[], with
+                // no node per number (a thousand or more per embedding), until anything else shows up.
+                while (next == JsonToken.VALUE_NUMBER_FLOAT || next == JsonToken.VALUE_NUMBER_INT) {
+                    if (count == numbers.length) {
+                        numbers = Arrays.copyOf(numbers, Math.max(256, count * 2));
+                    }
+                    numbers[count++] = parser.getFloatValue();
+                    next = parser.nextToken();
+                }
+                if (count > 0 && next == JsonToken.END_ARRAY) {
+                    return new POJONode(new Vector(Arrays.copyOf(numbers, count)));
+                }
+                // Not numbers only (or empty): an ordinary array. Numbers read so far become float nodes, which only
+                // floats() reads, and it reports such an array's first non-number as before.
+                ArrayNode array = NODES.arrayNode(count);
+                for (int i = 0; i < count; i++) {
+                    array.add(FloatNode.valueOf(numbers[i]));
+                }
+                for (; next != JsonToken.END_ARRAY; next = parser.nextToken()) {
                     array.add(read(parser, next));
                 }
                 return array;
@@ -233,8 +256,15 @@ public final class EmbeddingFamilies {
         }
     }
 
+    /** A JSON array of numbers, each parsed straight to float32, as {@link #readTree} holds it. */
+    private record Vector(float[] values) {
+    }
+
     /** A JSON array of numbers as float32; {@code where} names it in the error. */
     static float[] floats(JsonNode array, String where) {
+        if (array instanceof POJONode node && node.getPojo() instanceof Vector vector) {
+            return vector.values();
+        }
         if (!array.isArray() || array.isEmpty()) {
             throw upstream(where + " is not a non-empty array of numbers");
         }

@@ -114,6 +114,22 @@ class EmbeddingFamiliesTest {
         Golden.assertFloats(new float[] { Math.nextUp(1.0f), -0.0f, Float.MIN_VALUE }, v);
     }
 
+    @Test
+    void longVectorsAreReadWhole() {
+        // Past each growth step of the vector buffer (256, 512, 1024, 2048): every value, in order, bit for bit.
+        java.util.Random random = new java.util.Random(7);
+        for (int length : new int[] { 1, 255, 256, 257, 1024, 1536, 3072 }) {
+            float[] expected = new float[length];
+            StringBuilder json = new StringBuilder("{\"embedding\":[");
+            for (int i = 0; i < length; i++) {
+                expected[i] = i % 97 == 0 ? i : (float) random.nextGaussian() / 30;
+                json.append(i == 0 ? "" : ",").append(i % 97 == 0 ? Integer.toString(i) : Float.toString(expected[i]));
+            }
+            byte[] body = json.append("],\"inputTextTokenCount\":1}").toString().getBytes(StandardCharsets.UTF_8);
+            Golden.assertFloats(expected, family("amazon.titan-embed-text-v2:0").parseResponse(body).embeddings().get(0));
+        }
+    }
+
     static EmbeddingFamily family(String modelId) {
         return EmbeddingFamilies.forModelId(modelId).orElseThrow();
     }

@@ -92,6 +92,9 @@ class TitanTextV2Test {
         assert502(() -> titan.parseResponse(utf8("{\"inputTextTokenCount\":3}")));
         assert502(() -> titan.parseResponse(utf8("{\"embedding\":[]}")));
         assert502(() -> titan.parseResponse(utf8("{\"embedding\":[0.1,\"x\"]}")));
+        assert502(() -> titan.parseResponse(utf8("{\"embedding\":[0.1,0.2,null]}")));
+        assert502(() -> titan.parseResponse(utf8("{\"embedding\":[0.1,[0.2]]}")));
+        assert502(() -> titan.parseResponse(utf8("{\"embedding\":[\"x\",0.1]}")));
         assert502(() -> titan.parseResponse(utf8("{\"embedding\":[0.1],\"inputTextTokenCount\":-1}")));
         assert502(() -> titan.parseResponse(utf8("{\"embedding\":[0.1]} {}")));
     }
