@@ -113,15 +113,16 @@ function render(records, out) {
         + ' steady state only after minutes.', '');
     }
     L.push('| Endpoint | Target | Requests/s | p50 ms | p99 ms | Errors | Added p50 ms | Added p99 ms'
-      + ' | Gateway CPU ms/req | Gateway cores busy | Stand-in CPU ms/req | Gateway peak RSS MB |');
-    L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+      + ' | Gateway CPU ms/req | Gateway cores busy | Stand-in CPU ms/req | Gateway peak RSS MB'
+      + ' | Allocated KB/req | GC pauses, % of time | Full GCs |');
+    L.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const e of Object.keys(ENDPOINTS)) {
       const fl = wrk.find((r) => r.scenario === s.scenario && r.endpoint === e && r.target === 'floor');
       const gw = wrk.find((r) => r.scenario === s.scenario && r.endpoint === e && r.target === 'gateway');
       if (fl) {
         const r = fl.result;
         L.push(`| ${ENDPOINTS[e]} | stand-in (floor) | ${rate(r).toFixed(0)} | ${ms(r.latency_us.p50)} | ${ms(r.latency_us.p99)}`
-          + ` | ${errorText(r)} | | | | | ${(fl.standinCpuMs / r.requests).toFixed(3)} | |`);
+          + ` | ${errorText(r)} | | | | | ${(fl.standinCpuMs / r.requests).toFixed(3)} | | | | |`);
       }
       if (gw) {
         const r = gw.result;
@@ -129,7 +130,11 @@ function render(records, out) {
         L.push(`| ${ENDPOINTS[e]} | gateway | ${rate(r).toFixed(0)} | ${ms(r.latency_us.p50)} | ${ms(r.latency_us.p99)}`
           + ` | ${errorText(r)} | ${added('p50')} | ${added('p99')} | ${(gw.gatewayCpuMs / r.requests).toFixed(3)}`
           + ` | ${(gw.gatewayCpuMs / 1000 / (r.duration_us / 1e6)).toFixed(2)}`
-          + ` | ${(gw.standinCpuMs / r.requests).toFixed(3)} | ${mb(gw.vmhwmKb)} |`);
+          + ` | ${(gw.standinCpuMs / r.requests).toFixed(3)} | ${mb(gw.vmhwmKb)}`
+          // GC figures from the gateway's own jvm_gc_* metrics (absent in reports made before they were recorded).
+          + (gw.allocatedBytes === undefined ? ' | | | |'
+            : ` | ${(gw.allocatedBytes / 1024 / r.requests).toFixed(1)}`
+              + ` | ${(gw.gcPauseMs / 10 / (r.duration_us / 1e6)).toFixed(1)} | ${gw.fullGcs} |`));
       }
     }
     L.push('');
@@ -200,6 +205,10 @@ function render(records, out) {
     + ' by its requests; *cores busy* is the same CPU time divided by the run\'s wall time.');
   L.push('- *Gateway peak RSS*: VmHWM of the gateway process after the run — a process-lifetime peak, so it only grows'
     + ' through a scenario (each scenario starts a fresh gateway).');
+  L.push('- *Allocated KB/req*, *GC pauses* and *Full GCs*: from the gateway\'s own metrics (`jvm_gc_memory_allocated_bytes_total`,'
+    + ' `jvm_gc_pause_seconds`, read on the management port before and after the run): heap allocated per request (the'
+    + ' counter advances at each young collection, so it is exact to within one young generation), the share of the'
+    + ' run\'s wall time the JVM was paused for GC, and the full (major) collections during the run.');
   L.push('- wrk, the stand-in and the TTFT client run on the same machine as the gateway and take CPU from it.');
   L.push('');
   fs.writeFileSync(out, L.join('\n'));
