@@ -17,6 +17,16 @@ gc_sample() {
     END{printf "%.0f %.6f %d\n", a, p, m}'
 }
 
+# write_bodies DIR: the request bodies every tool sends, so that they measure the same requests: chat.json,
+# stream.json, embed.json (OpenAI, to the gateway) and converse.json, invoke.json (Bedrock, to the stand-in directly).
+write_bodies() {
+  echo '{"model":"bench-chat","messages":[{"role":"user","content":"Hi"}]}' >"$1/chat.json"
+  echo '{"model":"bench-chat","stream":true,"messages":[{"role":"user","content":"Hi"}]}' >"$1/stream.json"
+  echo '{"model":"bench-embed","input":"hello"}' >"$1/embed.json"
+  echo '{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"inferenceConfig":{}}' >"$1/converse.json"
+  echo '{"inputText":"hello","normalize":true}' >"$1/invoke.json"
+}
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
