@@ -12,9 +12,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +32,9 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
+import dev.bedrockgateway.bedrock.UpstreamFailure;
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.testing.BedrockStandIn;
 import dev.bedrockgateway.testing.ConverseReplies;
 import dev.bedrockgateway.testing.EventStreamFrames;
@@ -32,6 +45,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Fault injection against the Bedrock stand-in, through the real SDK client: retries before the first byte,
@@ -59,6 +75,12 @@ class FaultToleranceTest {
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
+
+    @Inject
+    BedrockRouter router;
+
+    @Inject
+    Vertx vertx;
 
     @BeforeEach
     void reset() {
@@ -319,5 +341,64 @@ class FaultToleranceTest {
                 .contentType(ContentType.JSON).body(chat("ft-throttle", false)).post("/v1/chat/completions")
                 .header("x-request-id");
         assertEquals("trace-42", kept);
+    }
+    /**
+     * Bedrock's answers arrive on the SDK's Netty threads; whatever thread a call completes on, the router hands its
+     * outcome (an answer after a retry, or a failure) back to the caller's own Vert.x context, where the rest of
+     * the request runs.
+     */
+    @Test
+    void aCallsOutcomeReachesTheCallersContextWhicheverThreadBedrockAnsweredOn() throws Exception {
+        ExecutorService elsewhere = Executors.newSingleThreadExecutor(r -> new Thread(r, "answering-thread"));
+        try {
+            AtomicInteger attempts = new AtomicInteger();
+            Function<Deployment, Uni<String>> busyThenAnswer = d -> Uni.createFrom().emitter(e -> elsewhere.execute(
+                    () -> {
+                        if (attempts.incrementAndGet() == 1) {
+                            e.fail(new UpstreamFailure(503, "api_error", "service_unavailable", "busy", Map.of(),
+                                    null, true));
+                        } else {
+                            e.complete("answer");
+                        }
+                    }));
+            List<Object> answered = outcomeOn(busyThenAnswer);
+            assertEquals("answer", answered.get(0));
+            assertEquals(2, attempts.get(), "the first, retryable failure was retried");
+            assertEquals(answered.get(1), answered.get(2), "delivered on the caller's thread, not answering-thread");
+            assertEquals(true, answered.get(3), "with the caller's Vert.x context current");
+
+            Function<Deployment, Uni<String>> refused = d -> Uni.createFrom().emitter(e -> elsewhere.execute(
+                    () -> e.fail(new UpstreamFailure(400, "invalid_request_error", null, "refused", Map.of(), null,
+                            false))));
+            List<Object> failed = outcomeOn(refused);
+            assertTrue(failed.get(0) instanceof UpstreamFailure u && !u.retryable(), String.valueOf(failed.get(0)));
+            assertEquals(failed.get(1), failed.get(2), "delivered on the caller's thread, not answering-thread");
+            assertEquals(true, failed.get(3), "with the caller's Vert.x context current");
+        } finally {
+            elsewhere.shutdownNow();
+        }
+    }
+
+    /** Routes {@code call} from an event-loop context: [item or failure, caller thread, delivering thread, same context]. */
+    private List<Object> outcomeOn(Function<Deployment, Uni<String>> call) throws Exception {
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<List<Object>> outcome = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            Thread caller = Thread.currentThread();
+            router.route(new RequestRecord("req_threads", System.nanoTime()), "ft-threads", call, null)
+                    .subscribe().with(
+                            item -> outcome.complete(seen(item, caller, context)),
+                            failure -> outcome.complete(seen(failure, caller, context)));
+        });
+        return outcome.get(10, TimeUnit.SECONDS);
+    }
+
+    private static List<Object> seen(Object outcome, Thread caller, Context context) {
+        List<Object> seen = new ArrayList<>();
+        seen.add(outcome);
+        seen.add(caller.getName());
+        seen.add(Thread.currentThread().getName());
+        seen.add(Vertx.currentContext() == context);
+        return seen;
     }
 }
