@@ -10,9 +10,8 @@ import java.util.stream.Collectors;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
-import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
@@ -28,7 +27,6 @@ import dev.bedrockgateway.translate.ChatToConverse;
 import dev.bedrockgateway.translate.ConverseStreamToChunks;
 import dev.bedrockgateway.translate.ConverseToChat;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -65,7 +63,9 @@ public class ChatCompletionsResource {
     @POST
     @Path("v1/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> create(byte[] body, RoutingContext context) {
+    // Any Accept header, as OpenAI: the request decides between JSON and SSE (AnswerWriter sets the media type).
+    @Produces(MediaType.WILDCARD)
+    public Uni<Answer> create(byte[] body, RoutingContext context) {
         RequestRecord record = RequestRecord.of(context);
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(READER, body);
         ChatCompletionRequest request = parsed.value();
@@ -80,7 +80,7 @@ public class ChatCompletionsResource {
         limits.admit(record);
         Uni<Map<String, FetchedImage>> fetched = first.pendingImages().isEmpty() ? Uni.createFrom().item(Map.of())
                 : fetchImages(first.pendingImages());
-        return Answer.respond(fetched.chain(imagesByUrl -> {
+        return fetched.chain(imagesByUrl -> {
             ChatToConverse.Translation translation = imagesByUrl.isEmpty() ? first
                     : ChatToConverse.toConverseRequest(request, deployment, dropParams, parsed.unknownParams(),
                             imagesByUrl);
@@ -88,7 +88,7 @@ public class ChatCompletionsResource {
             Function<Deployment, ChatToConverse.Translation> forDeployment = d -> d.equals(deployment) ? translation
                     : ChatToConverse.toConverseRequest(request, d, dropParams, parsed.unknownParams(), imagesByUrl);
             return answer(record, translation, forDeployment, model);
-        }));
+        });
     }
 
     private Uni<Answer> answer(RequestRecord record, ChatToConverse.Translation translation,
@@ -121,7 +121,8 @@ public class ChatCompletionsResource {
     @POST
     @Path("chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> createWithoutPrefix(byte[] body, RoutingContext context) {
+    @Produces(MediaType.WILDCARD)
+    public Uni<Answer> createWithoutPrefix(byte[] body, RoutingContext context) {
         return create(body, context);
     }
 }

@@ -8,9 +8,8 @@ import java.util.function.Function;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
-import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
@@ -24,7 +23,6 @@ import dev.bedrockgateway.translate.CompletionsToConverse;
 import dev.bedrockgateway.translate.ConverseStreamToTextChunks;
 import dev.bedrockgateway.translate.ConverseToCompletion;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 
@@ -56,7 +54,9 @@ public class CompletionsResource {
     @POST
     @Path("v1/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> create(byte[] body, RoutingContext context) {
+    // Any Accept header, as OpenAI: the request decides between JSON and SSE (AnswerWriter sets the media type).
+    @Produces(MediaType.WILDCARD)
+    public Uni<Answer> create(byte[] body, RoutingContext context) {
         RequestRecord record = RequestRecord.of(context);
         OpenAiJson.Parsed<CompletionRequest> parsed = OpenAiJson.parse(READER, body);
         CompletionRequest request = parsed.value();
@@ -76,24 +76,25 @@ public class CompletionsResource {
         if (translation.stream()) {
             ConverseStreamToTextChunks chunks = new ConverseStreamToTextChunks(id, created, model,
                     translation.includeUsage(), translation.echo() ? translation.prompts().get(0) : null);
-            return Answer.respond(bedrock.stream(record, model, d -> forDeployment.apply(d).streamRequest())
+            return bedrock.stream(record, model, d -> forDeployment.apply(d).streamRequest())
                     .map(events -> Answer.sse(translation.droppedParams(),
-                            events.onItem().transformToIterable(chunks::onEvent), metrics)));
+                            events.onItem().transformToIterable(chunks::onEvent), metrics));
         }
         List<Uni<ConverseResponse>> calls = new ArrayList<>();
         for (int i = 0; i < translation.requests().size(); i++) {
             int prompt = i;
             calls.add(bedrock.converse(record, model, d -> forDeployment.apply(d).requests().get(prompt)));
         }
-        return Answer.respond(Uni.join().all(calls).andFailFast()
+        return Uni.join().all(calls).andFailFast()
                 .map(responses -> Answer.json(translation.droppedParams(),
-                        ConverseToCompletion.toTextCompletion(responses, translation, id, created, model))));
+                        ConverseToCompletion.toTextCompletion(responses, translation, id, created, model)));
     }
 
     @POST
     @Path("completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> createWithoutPrefix(byte[] body, RoutingContext context) {
+    @Produces(MediaType.WILDCARD)
+    public Uni<Answer> createWithoutPrefix(byte[] body, RoutingContext context) {
         return create(body, context);
     }
 }

@@ -8,9 +8,8 @@ import java.util.function.Predicate;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
-import org.jboss.resteasy.reactive.RestMulti;
 
 import com.fasterxml.jackson.databind.ObjectReader;
 
@@ -31,7 +30,6 @@ import dev.bedrockgateway.translate.embeddings.EmbeddingInputs;
 import dev.bedrockgateway.translate.embeddings.Float32Base64;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 
@@ -70,7 +68,9 @@ public class EmbeddingsResource {
     @POST
     @Path("v1/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> create(byte[] body, RoutingContext context) {
+    // Any Accept header, as OpenAI: the request decides between JSON and SSE (AnswerWriter sets the media type).
+    @Produces(MediaType.WILDCARD)
+    public Uni<Answer> create(byte[] body, RoutingContext context) {
         RequestRecord record = RequestRecord.of(context);
         OpenAiJson.Parsed<EmbeddingRequest> parsed = OpenAiJson.parse(READER, body);
         EmbeddingRequest request = parsed.value();
@@ -111,14 +111,15 @@ public class EmbeddingsResource {
                 .invoke(results -> router.recordUsage(record, record.deployment(),
                         results.stream().mapToInt(Batch::inputTokens).sum(), 0));
         List<String> dropped = catalog.current().settings().dropParams() ? parsed.unknownParams() : List.of();
-        return Answer.respond(batches.map(results -> Answer.json(dropped,
-                toList(results, texts.size(), base64, request.model()))));
+        return batches.map(results -> Answer.json(dropped,
+                toList(results, texts.size(), base64, request.model())));
     }
 
     @POST
     @Path("embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestMulti<Buffer> createWithoutPrefix(byte[] body, RoutingContext context) {
+    @Produces(MediaType.WILDCARD)
+    public Uni<Answer> createWithoutPrefix(byte[] body, RoutingContext context) {
         return create(body, context);
     }
 

@@ -41,17 +41,17 @@ final class Sse {
         return new ErrorResponse.Error(e.getMessage(), e.type(), e.param(), e.code());
     }
 
-    /** Response headers: the media type, no caching for streams, and the dropped parameters if any. */
-    static Map<String, List<String>> headers(boolean stream, List<String> droppedParams) {
-        Map<String, List<String>> headers = new java.util.HashMap<>();
+    /** Response headers besides the media type: no caching for streams, and the dropped parameters if any. */
+    static Map<String, String> headers(boolean stream, List<String> droppedParams) {
+        if (!stream && droppedParams.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> headers = new java.util.HashMap<>();
         if (stream) {
-            headers.put("Content-Type", List.of(EVENT_STREAM));
-            headers.put("Cache-Control", List.of("no-cache"));
-        } else {
-            headers.put("Content-Type", List.of("application/json"));
+            headers.put("Cache-Control", "no-cache");
         }
         if (!droppedParams.isEmpty()) {
-            headers.put(ChatCompletionsResource.DROPPED_PARAMS_HEADER, List.of(String.join(",", droppedParams)));
+            headers.put(ChatCompletionsResource.DROPPED_PARAMS_HEADER, String.join(",", droppedParams));
         }
         return headers;
     }

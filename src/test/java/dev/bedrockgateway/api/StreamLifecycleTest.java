@@ -90,6 +90,23 @@ class StreamLifecycleTest {
     @TestHTTPResource("/v1/chat/completions")
     URL chatUrl;
 
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    /** The sum of the samples of {@code name} whose labels contain {@code label}; 0 when there are none. */
+    private double metric(String name, String label) {
+        String text = given().get(metrics).then().statusCode(200).extract().asString();
+        double sum = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + "(?:\\{([^}]*)\\})? (\\S+)$").matcher(text);
+        while (m.find()) {
+            if (m.group(1) == null ? label.isEmpty() : m.group(1).contains(label)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
     /** Waits until the stand-in saw one more stream abandoned than {@code before}. */
     static boolean abandonedSince(int before) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -105,6 +122,7 @@ class StreamLifecycleTest {
     @Test
     void closingTheClientConnectionCancelsTheBedrockStream() throws Exception {
         int before = EndlessBedrock.ABANDONED.get();
+        double leftBefore = metric("gateway_requests_seconds_count", "status=\"499\"");
         String body = "{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me everything\"}]}";
         try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
@@ -126,6 +144,15 @@ class StreamLifecycleTest {
         assertTrue(abandonedSince(before),
                 "Bedrock stream still running after the client left; frames sent: "
                         + EndlessBedrock.FRAMES_SENT.get());
+        // The exchange ended as one the client left (499), and the stream no longer counts as in flight.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((metric("gateway_requests_seconds_count", "status=\"499\"") == leftBefore
+                || metric("gateway_streams_in_flight", "") != 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(leftBefore + 1, metric("gateway_requests_seconds_count", "status=\"499\""));
+        assertTrue(given().get(metrics).asString().contains("\ngateway_streams_in_flight "), "the gauge is there");
+        assertEquals(0.0, metric("gateway_streams_in_flight", ""));
     }
 
     @Test

@@ -214,6 +214,33 @@ public class StreamingTest {
                 .post("/v1/chat/completions").then().statusCode(200).contentType(ContentType.JSON);
     }
 
+    /** As OpenAI: the request's {@code stream} decides JSON or SSE, whatever Accept says (SDKs send either). */
+    @Test
+    void theAcceptHeaderNeverChangesTheAnswerNorRefusesIt() throws Exception {
+        bedrock.stubFor(post(urlEqualTo(STREAM_PATH)).willReturn(helloStream().response()));
+        bedrock.stubFor(post(urlPathMatching("/model/.*/converse")).willReturn(
+                ConverseReplies.text("plain", "end_turn", 1, 1)));
+        for (String accept : List.of("application/json", "text/event-stream", "text/plain", "image/png")) {
+            for (boolean streamed : List.of(true, false)) {
+                Response response = given().header("Authorization", "Bearer sk-test-key-1")
+                        .contentType(ContentType.JSON).accept(accept)
+                        .body("{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":" + streamed
+                                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                        .post("/v1/chat/completions");
+                String what = "Accept " + accept + ", stream " + streamed;
+                assertEquals(200, response.statusCode(), what + ": " + response.asString());
+                if (streamed) {
+                    assertEquals("text/event-stream", response.contentType(), what);
+                    List<String> frames = dataFrames(response.asString());
+                    assertEquals("[DONE]", frames.get(frames.size() - 1), what);
+                } else {
+                    assertEquals("application/json", response.contentType(), what);
+                    assertEquals("plain", response.jsonPath().getString("choices[0].message.content"), what);
+                }
+            }
+        }
+    }
+
     @Test
     void structuredOutputStreamsAsContentWithFinishReasonStop() throws Exception {
         bedrock.stubFor(post(urlEqualTo(STREAM_PATH)).willReturn(EventStreamFrames.stream().start()

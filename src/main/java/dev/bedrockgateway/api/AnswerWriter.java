@@ -1,0 +1,165 @@
+package dev.bedrockgateway.api;
+
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.Provider;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.core.EncodedMediaType;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
+import org.jboss.resteasy.reactive.server.spi.ServerHttpResponse;
+import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
+import org.jboss.resteasy.reactive.server.vertx.VertxResteasyReactiveRequestContext;
+
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Sends an {@link Answer}: a JSON answer in one write with its {@code Content-Length}; an SSE answer frame by frame
+ * as Bedrock's events arrive, straight to the Vert.x response, with Vert.x's write queue as back-pressure on the
+ * Bedrock stream. The same pattern as RESTEasy's own writer for Vert.x files: the request is suspended while the
+ * frames go out and resumed once the answer ended.
+ *
+ * <p>RESTEasy's streaming of a {@code Multi} would look a body writer up for every frame and copy each frame three
+ * times on its way to Vert.x (the Buffer's bytes, a growing output stream, its array); here a frame is written as it
+ * was built.
+ */
+@Provider
+@Produces(MediaType.WILDCARD)
+public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
+
+    private static final Logger LOG = Logger.getLogger(AnswerWriter.class);
+
+    @Override
+    public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target,
+            MediaType mediaType) {
+        return Answer.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+        return Answer.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void writeResponse(Answer answer, Type genericType, ServerRequestContext context) {
+        ResteasyReactiveRequestContext request = (ResteasyReactiveRequestContext) context;
+        ServerHttpResponse response = context.serverResponse();
+        // Exactly OpenAI's media type. RESTEasy writes the status, and the media type it negotiated unless there is
+        // none, when the first bytes leave; its own would be the Accept header's pick, with a charset added.
+        request.setResponseContentType((EncodedMediaType) null);
+        response.setResponseHeader(HttpHeaders.CONTENT_TYPE, answer.contentType());
+        answer.headers().forEach(response::setResponseHeader);
+        if (answer.document() != null) {
+            response.end(answer.document());
+            return;
+        }
+        request.suspend();
+        response.setChunked(true);
+        VertxResteasyReactiveRequestContext vertx = (VertxResteasyReactiveRequestContext) request;
+        answer.frames().subscribe().withSubscriber(new Frames(request, vertx.getContext()));
+    }
+
+    @Override
+    public void writeTo(Answer answer, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType,
+            MultivaluedMap<String, Object> httpHeaders, OutputStream entityStream) {
+        // Only called through writer interceptors, which the gateway has none of.
+        throw new UnsupportedOperationException("An Answer is written by writeResponse");
+    }
+
+    /**
+     * Writes each frame as it arrives and asks for the next one while Vert.x's write queue has room (else once it
+     * drained); ends the response after the last frame; cancels the Bedrock stream when the client goes away.
+     * Frames arrive on the Bedrock client's event loop; Vert.x hands each write to the connection's own.
+     */
+    private static final class Frames implements MultiSubscriber<Buffer> {
+
+        private final ResteasyReactiveRequestContext request;
+        private final RoutingContext exchange;
+        private final HttpServerResponse response;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile Flow.Subscription subscription;
+
+        Frames(ResteasyReactiveRequestContext request, RoutingContext exchange) {
+            this.request = request;
+            this.exchange = exchange;
+            this.response = exchange.response();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            // Fails when the connection closed before the answer ended (an end handler, not the response's single
+            // close handler, which Vert.x Web's own end handlers, and so the access line, rely on).
+            exchange.addEndHandler(ended -> {
+                if (ended.failed()) {
+                    s.cancel();
+                }
+                finish();
+            });
+            s.request(1);
+        }
+
+        @Override
+        public void onItem(Buffer frame) {
+            if (response.closed() || response.ended()) {
+                subscription.cancel();
+                finish();
+                return;
+            }
+            response.write(frame);
+            if (!response.writeQueueFull()) {
+                subscription.request(1);
+                return;
+            }
+            // The queue may drain between the check and setting the handler: ask at most once, whichever sees it.
+            AtomicBoolean asked = new AtomicBoolean();
+            Runnable next = () -> {
+                if (asked.compareAndSet(false, true)) {
+                    subscription.request(1);
+                }
+            };
+            response.drainHandler(drained -> next.run());
+            if (!response.writeQueueFull()) {
+                next.run();
+            }
+        }
+
+        @Override
+        public void onCompletion() {
+            if (!response.closed() && !response.ended()) {
+                response.end();
+            }
+            finish();
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            // Sse.frames turns a failed stream into an error frame and completes; anything that still fails here
+            // can no longer be told to the client in the stream, so the exchange is cut rather than ended as if whole.
+            LOG.debugf(failure, "SSE answer failed after it started");
+            if (!response.closed() && !response.ended()) {
+                response.reset();
+            }
+            finish();
+        }
+
+        private void finish() {
+            if (finished.compareAndSet(false, true)) {
+                request.resume();
+            }
+        }
+    }
+}
