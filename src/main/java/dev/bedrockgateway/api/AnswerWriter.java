@@ -119,7 +119,14 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
                 finish();
                 return;
             }
-            response.write(frame);
+            try {
+                response.write(frame);
+            } catch (IllegalStateException closedMeanwhile) {
+                // The client left between the check above and the write (the close arrives on another thread).
+                subscription.cancel();
+                finish();
+                return;
+            }
             if (!response.writeQueueFull()) {
                 subscription.request(1);
                 return;

@@ -87,6 +87,11 @@ public class GatewayMetrics {
         streamsInFlight.decrementAndGet();
     }
 
+    /** SSE streams open now: what {@code gateway_streams_in_flight} reports. */
+    public int streamsInFlight() {
+        return streamsInFlight.get();
+    }
+
     public void retry(String deployment) {
         counter(() -> Counter.builder("gateway.upstream.retries").description("Retries after a failed Bedrock call")
                 .tags("deployment", deployment), "retries", deployment).increment();
