@@ -5,6 +5,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -28,9 +29,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Sends an {@link Answer}: a JSON answer in one write with its {@code Content-Length}; an SSE answer frame by frame
- * as Bedrock's events arrive, straight to the Vert.x response, with Vert.x's write queue as back-pressure on the
- * Bedrock stream. The same pattern as RESTEasy's own writer for Vert.x files: the request is suspended while the
- * frames go out and resumed once the answer ended.
+ * as Bedrock's events arrive, straight to the Vert.x response, asking for the next frame only while less than 64 KB
+ * of written frames have yet to reach the socket. The same pattern as RESTEasy's own writer for Vert.x files: the
+ * request is suspended while the frames go out and resumed once the answer ended.
  *
  * <p>RESTEasy's streaming of a {@code Multi} would look a body writer up for every frame and copy each frame three
  * times on its way to Vert.x (the Buffer's bytes, a growing output stream, its array); here a frame is written as it
@@ -41,6 +42,9 @@ import io.vertx.ext.web.RoutingContext;
 public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
 
     private static final Logger LOG = Logger.getLogger(AnswerWriter.class);
+
+    /** Frames written but not yet handed to the socket beyond which the next frame waits (Netty's own mark). */
+    static final int MAX_UNSENT_BYTES = 64 * 1024;
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo target,
@@ -80,9 +84,11 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
     }
 
     /**
-     * Writes each frame as it arrives and asks for the next one while Vert.x's write queue has room (else once it
-     * drained); ends the response after the last frame; cancels the Bedrock stream when the client goes away.
-     * Frames arrive on the Bedrock client's event loop; Vert.x hands each write to the connection's own.
+     * Writes each frame as it arrives and asks for the next one while less than {@link #MAX_UNSENT_BYTES} of written
+     * frames wait for the socket (else when a write completes); ends the response after the last frame; cancels the
+     * Bedrock stream when the client goes away. Frames arrive on the Bedrock client's event loop and Vert.x hands each
+     * write to the connection's own, so the bytes are counted here: Vert.x's {@code writeQueueFull()}, asked from
+     * another thread, does not see the writes still on their way to that loop.
      */
     private static final class Frames implements MultiSubscriber<Buffer> {
 
@@ -90,6 +96,8 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
         private final RoutingContext exchange;
         private final HttpServerResponse response;
         private final AtomicBoolean finished = new AtomicBoolean();
+        private final AtomicBoolean waiting = new AtomicBoolean();
+        private final AtomicLong unsent = new AtomicLong();
         private volatile Flow.Subscription subscription;
 
         Frames(ResteasyReactiveRequestContext request, RoutingContext exchange) {
@@ -119,28 +127,35 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
                 finish();
                 return;
             }
+            int size = frame.length();
+            unsent.addAndGet(size);
             try {
-                response.write(frame);
+                response.write(frame, written -> {
+                    if (unsent.addAndGet(-size) < MAX_UNSENT_BYTES) {
+                        askIfWaiting();
+                    }
+                });
             } catch (IllegalStateException closedMeanwhile) {
                 // The client left between the check above and the write (the close arrives on another thread).
                 subscription.cancel();
                 finish();
                 return;
             }
-            if (!response.writeQueueFull()) {
+            if (unsent.get() < MAX_UNSENT_BYTES) {
                 subscription.request(1);
                 return;
             }
-            // The queue may drain between the check and setting the handler: ask at most once, whichever sees it.
-            AtomicBoolean asked = new AtomicBoolean();
-            Runnable next = () -> {
-                if (asked.compareAndSet(false, true)) {
-                    subscription.request(1);
-                }
-            };
-            response.drainHandler(drained -> next.run());
-            if (!response.writeQueueFull()) {
-                next.run();
+            // A write completing between the check and here must not be missed: wait, then look again.
+            waiting.set(true);
+            if (unsent.get() < MAX_UNSENT_BYTES) {
+                askIfWaiting();
+            }
+        }
+
+        /** Asks for the next frame once per wait, whichever thread sees the room first. */
+        private void askIfWaiting() {
+            if (waiting.compareAndSet(true, false)) {
+                subscription.request(1);
             }
         }
 

@@ -10,6 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +30,7 @@ import dev.bedrockgateway.testing.ConverseReplies;
 import dev.bedrockgateway.testing.EventStreamFrames;
 import dev.bedrockgateway.testing.OpenAiSchemas;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -39,6 +45,9 @@ public class StreamingTest {
 
     @BedrockStandIn.Inject
     WireMockServer bedrock;
+
+    @TestHTTPResource("/v1/chat/completions")
+    URL chatUrl;
 
     @BeforeEach
     void reset() {
@@ -212,6 +221,48 @@ public class StreamingTest {
                 .body("{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":false,\"messages\":[{\"role\":\"user\","
                         + "\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200).contentType(ContentType.JSON);
+    }
+
+    /**
+     * A client that does not read for a while: the answer is larger than the sockets' buffers, so Vert.x's write
+     * queue fills and the gateway must wait for it to drain before it writes on; every delta still arrives, in order,
+     * then {@code [DONE]}.
+     */
+    @Test
+    void aClientThatReadsLateStillGetsTheWholeStreamInOrder() throws Exception {
+        int deltas = 300;
+        String filler = "x".repeat(20_000);
+        EventStreamFrames frames = EventStreamFrames.stream().start();
+        for (int i = 0; i < deltas; i++) {
+            frames.text(0, "<" + i + ">" + filler);
+        }
+        bedrock.stubFor(post(urlEqualTo(STREAM_PATH)).willReturn(frames.stop(0).messageStop("end_turn")
+                .metadata(9, 3).response()));
+        String body = "{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        StringBuilder received = new StringBuilder();
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(8192);
+            socket.setSoTimeout(20_000);
+            socket.connect(new InetSocketAddress(chatUrl.getHost(), chatUrl.getPort()));
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer sk-test-key-1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            Thread.sleep(1500);
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[65536];
+            while (received.indexOf("data: [DONE]") < 0) {
+                int n = in.read(buffer);
+                assertTrue(n > 0, "the stream ended before [DONE] after " + received.length() + " characters");
+                received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+        }
+        int at = 0;
+        for (int i = 0; i < deltas; i++) {
+            int next = received.indexOf("<" + i + ">", at);
+            assertTrue(next > at, "delta " + i + " missing or out of order");
+            at = next;
+        }
     }
 
     /** As OpenAI: the request's {@code stream} decides JSON or SSE, whatever Accept says (SDKs send either). */
