@@ -113,18 +113,18 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
             // close handler, which Vert.x Web's own end handlers, and so the access line, rely on).
             exchange.addEndHandler(ended -> {
                 if (ended.failed()) {
-                    s.cancel();
+                    abandon();
+                } else {
+                    finish();
                 }
-                finish();
             });
             s.request(1);
         }
 
         @Override
         public void onItem(Buffer frame) {
-            if (response.closed() || response.ended()) {
-                subscription.cancel();
-                finish();
+            if (!open()) {
+                abandon();
                 return;
             }
             int size = frame.length();
@@ -137,8 +137,7 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
                 });
             } catch (IllegalStateException closedMeanwhile) {
                 // The client left between the check above and the write (the close arrives on another thread).
-                subscription.cancel();
-                finish();
+                abandon();
                 return;
             }
             if (unsent.get() < MAX_UNSENT_BYTES) {
@@ -161,7 +160,7 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
 
         @Override
         public void onCompletion() {
-            if (!response.closed() && !response.ended()) {
+            if (open()) {
                 response.end();
             }
             finish();
@@ -172,9 +171,20 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
             // Sse.frames turns a failed stream into an error frame and completes; anything that still fails here
             // can no longer be told to the client in the stream, so the exchange is cut rather than ended as if whole.
             LOG.debugf(failure, "SSE answer failed after it started");
-            if (!response.closed() && !response.ended()) {
+            if (open()) {
                 response.reset();
             }
+            finish();
+        }
+
+        /** Neither ended by us nor closed by the client. */
+        private boolean open() {
+            return !response.closed() && !response.ended();
+        }
+
+        /** The client is gone: the Bedrock stream is cancelled and the request ends. */
+        private void abandon() {
+            subscription.cancel();
             finish();
         }
 

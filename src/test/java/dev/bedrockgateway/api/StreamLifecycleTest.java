@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.testing.EventStreamFrames;
+import dev.bedrockgateway.testing.Metrics;
 import dev.bedrockgateway.testing.OpenAiSchemas;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
@@ -99,18 +100,10 @@ class StreamLifecycleTest {
     @Inject
     GatewayMetrics gatewayMetrics;
 
-    /** The sum of the samples of {@code name} whose labels contain {@code label}; 0 when there are none. */
-    private double metric(String name, String label) {
-        String text = given().get(metrics).then().statusCode(200).extract().asString();
-        double sum = 0;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
-                + "\\{([^}]*)\\} (\\S+)$").matcher(text);
-        while (m.find()) {
-            if (m.group(1).contains(label)) {
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
+    /** Exchanges counted as left by their client (status 499) so far. */
+    private double leftByClient() {
+        double count = Metrics.sum(metrics, "gateway_requests_seconds_count", "status=\"499\"");
+        return Double.isNaN(count) ? 0 : count;
     }
 
     /** Waits until the stand-in saw one more stream abandoned than {@code before}. */
@@ -128,7 +121,7 @@ class StreamLifecycleTest {
     @Test
     void closingTheClientConnectionCancelsTheBedrockStream() throws Exception {
         int before = EndlessBedrock.ABANDONED.get();
-        double leftBefore = metric("gateway_requests_seconds_count", "status=\"499\"");
+        double leftBefore = leftByClient();
         String body = "{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me everything\"}]}";
         try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
@@ -152,11 +145,11 @@ class StreamLifecycleTest {
                         + EndlessBedrock.FRAMES_SENT.get());
         // The exchange ended as one the client left (499), and the stream no longer counts as in flight.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while ((metric("gateway_requests_seconds_count", "status=\"499\"") == leftBefore
-                || gatewayMetrics.streamsInFlight() != 0) && System.nanoTime() < deadline) {
+        while ((leftByClient() == leftBefore || gatewayMetrics.streamsInFlight() != 0)
+                && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(leftBefore + 1, metric("gateway_requests_seconds_count", "status=\"499\""));
+        assertEquals(leftBefore + 1, leftByClient());
         assertEquals(0, gatewayMetrics.streamsInFlight(), "streams in flight");
     }
 

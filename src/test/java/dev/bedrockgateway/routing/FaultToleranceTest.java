@@ -21,8 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -38,6 +36,7 @@ import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.testing.BedrockStandIn;
 import dev.bedrockgateway.testing.ConverseReplies;
 import dev.bedrockgateway.testing.EventStreamFrames;
+import dev.bedrockgateway.testing.Metrics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -119,21 +118,7 @@ class FaultToleranceTest {
 
     /** The sum of the samples of {@code name} whose labels contain all of {@code labels}; NaN when none. */
     private double metric(String name, String... labels) {
-        String text = given().get(metrics).then().statusCode(200).extract().asString();
-        double sum = 0;
-        boolean found = false;
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(text);
-        while (m.find()) {
-            boolean all = true;
-            for (String label : labels) {
-                all &= m.group(1).contains(label);
-            }
-            if (all) {
-                found = true;
-                sum += Double.parseDouble(m.group(2));
-            }
-        }
-        return found ? sum : Double.NaN;
+        return Metrics.sum(metrics, name, labels);
     }
 
     @Test
