@@ -16,8 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +32,6 @@ import io.vertx.core.http.HttpServerResponse;
  */
 class GracefulShutdownIT {
 
-    static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
-    static final Pattern MANAGEMENT = Pattern.compile("Management interface listening on http://[^:]+:(\\d+)");
-
     @Test
     void readinessGoesDownAndTheStreamInFlightCompletes() throws Exception {
         Vertx vertx = Vertx.vertx();
@@ -52,24 +47,9 @@ class GracefulShutdownIT {
                     .redirectErrorStream(true).start();
             BufferedReader log = new BufferedReader(new InputStreamReader(gateway.getInputStream(),
                     StandardCharsets.UTF_8));
-            int http = -1;
-            int management = -1;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((http < 0 || management < 0) && System.nanoTime() < deadline) {
-                String line = log.readLine();
-                if (line == null) {
-                    break;
-                }
-                Matcher m = LISTENING.matcher(line);
-                if (m.find()) {
-                    http = Integer.parseInt(m.group(1));
-                }
-                Matcher mm = MANAGEMENT.matcher(line);
-                if (mm.find()) {
-                    management = Integer.parseInt(mm.group(1));
-                }
-            }
-            assertTrue(http > 0 && management > 0, "the gateway started");
+            int[] ports = StartupLog.ports(log, line -> { });
+            int http = ports[0];
+            int management = ports[1];
             BufferedReader drain = log;
             CompletableFuture.runAsync(() -> drain.lines().forEach(l -> { }));
 
