@@ -89,7 +89,7 @@ public class BedrockClients {
                 .build();
         if (config.endpointOverride().isPresent()) {
             endpoint = config.endpointOverride();
-            credentials = DefaultCredentialsProvider.builder().build();
+            credentials = defaultCredentials();
             LOG.infof("Bedrock endpoint override: %s", endpoint.get());
         } else if (useSimulator()) {
             LocalBedrock simulator = local.get();
@@ -99,8 +99,17 @@ public class BedrockClients {
                     + " simulator at %s (dev mode only)", endpoint.get());
         } else {
             endpoint = Optional.empty();
-            credentials = DefaultCredentialsProvider.builder().build();
+            credentials = defaultCredentials();
         }
+    }
+
+    /**
+     * The AWS default chain, renewing temporary credentials (IRSA's STS exchange, container and instance roles) in
+     * the background before they expire. Without that, the request that finds them about to expire would make the
+     * STS call itself, on the event loop it runs on, holding up every request on that loop for the call's duration.
+     */
+    private static AwsCredentialsProvider defaultCredentials() {
+        return DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build();
     }
 
     /** The simulator exists only in dev and test builds; there it serves when asked or when AWS is not set up. */
@@ -166,6 +175,13 @@ public class BedrockClients {
         }
         if (timeouts != null) {
             timeouts.shutdownNow();
+        }
+        if (credentials instanceof AutoCloseable renewing) {  // stops the renewal thread
+            try {
+                renewing.close();
+            } catch (Exception e) {
+                LOG.debugf("Closing the credentials provider: %s", e.getClass().getSimpleName());
+            }
         }
     }
 

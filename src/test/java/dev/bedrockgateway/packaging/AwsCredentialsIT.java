@@ -21,8 +21,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,8 +59,12 @@ class AwsCredentialsIT {
     /** What the stand-ins received: STS form parameters, the Bedrock calls' headers. */
     final ConcurrentLinkedQueue<Map<String, String>> stsCalls = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Map<String, String>> credentialsCalls = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<MultiMap> bedrockCalls = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedDeque<MultiMap> bedrockCalls = new ConcurrentLinkedDeque<>();
+    /** The STS stand-in's answer to its n-th call (from 1): temporary credentials, when they are ready. */
+    Function<Integer, CompletionStage<String>> sts = n -> CompletableFuture.completedFuture(
+            assumedRole(ACCESS_KEY, SESSION_TOKEN, Instant.now().plus(1, ChronoUnit.HOURS)));
     int port;
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     Process gateway;
     Thread reader;
     final StringBuffer output = new StringBuffer();
@@ -79,24 +88,8 @@ class AwsCredentialsIT {
                         + "\",\"AccountId\":\"123456789012\",\"Expiration\":\"" + inAnHour() + "\"}");
             } else {
                 stsCalls.add(form(body.toString(StandardCharsets.UTF_8)));
-                request.response().putHeader("content-type", "text/xml").end("""
-                        <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-                          <AssumeRoleWithWebIdentityResult>
-                            <SubjectFromWebIdentityToken>system:serviceaccount:gateway:bedrock-gateway</SubjectFromWebIdentityToken>
-                            <AssumedRoleUser>
-                              <Arn>arn:aws:sts::123456789012:assumed-role/bedrock-gateway/session</Arn>
-                              <AssumedRoleId>AROAGATEWAYTEST:session</AssumedRoleId>
-                            </AssumedRoleUser>
-                            <Credentials>
-                              <AccessKeyId>%s</AccessKeyId>
-                              <SecretAccessKey>%s</SecretAccessKey>
-                              <SessionToken>%s</SessionToken>
-                              <Expiration>%s</Expiration>
-                            </Credentials>
-                          </AssumeRoleWithWebIdentityResult>
-                          <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000001</RequestId></ResponseMetadata>
-                        </AssumeRoleWithWebIdentityResponse>
-                        """.formatted(ACCESS_KEY, SECRET, SESSION_TOKEN, inAnHour()));
+                sts.apply(stsCalls.size()).thenAccept(credentials -> request.response()
+                        .putHeader("content-type", "text/xml").end(credentials));
             }
         }));
         port = server.listen().toCompletionStage().toCompletableFuture().join().actualPort();
@@ -115,13 +108,7 @@ class AwsCredentialsIT {
     void irsaWebIdentityTokenIsExchangedWithStsAndSignsBedrockCalls() throws Exception {
         String token = "eyJhbGciOiJSUzI1NiJ9.irsa-web-identity-token.signature";
         Path tokenFile = Files.writeString(dir.resolve("token"), token);
-        int[] ports = start(Map.of(
-                "AWS_ROLE_ARN", ROLE_ARN,
-                "AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile.toString(),
-                "AWS_STS_REGIONAL_ENDPOINTS", "regional",
-                "AWS_REGION", "us-east-1",
-                "AWS_DEFAULT_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + port));
+        int[] ports = start(irsa(tokenFile));
 
         assertReadyAndAnswering(ports);
         Map<String, String> sts = stsCalls.peek();
@@ -130,6 +117,43 @@ class AwsCredentialsIT {
         assertEquals(token, sts.get("WebIdentityToken"));
         assertSignedWithTheTemporaryCredentials();
         assertNoSecretInTheLog(token);
+    }
+
+    /**
+     * Temporary credentials are renewed before they expire, in the background: a request never waits for STS (it
+     * would hold up an event loop and every request on it). STS is made to hang on the renewal; requests go on being
+     * signed with the credentials held, and with the new ones once STS answers.
+     */
+    @Test
+    void irsaCredentialsAreRenewedWithoutHoldingUpRequests() throws Exception {
+        CompletableFuture<String> renewal = new CompletableFuture<>();
+        // The first credentials expire in 110 s. The SDK renews from a random moment 5 to 2 minutes before expiry,
+        // so at once, and makes callers wait for STS only in the last minute, 50 s from now. Every later call to STS
+        // hangs until the test lets it answer.
+        sts = n -> n == 1
+                ? CompletableFuture.completedFuture(assumedRole(ACCESS_KEY, SESSION_TOKEN,
+                        Instant.now().plusSeconds(110)))
+                : renewal;
+        try {
+            int[] ports = start(irsa(Files.writeString(dir.resolve("token"), "eyJ.renewal.token")));
+            assertReadyAndAnswering(ports);
+            for (int i = 0; i < 8; i++) {
+                chat(ports[0]);  // each one fails if it is held up for more than 10 s
+            }
+            await(() -> stsCalls.size() >= 2, "a renewal was asked of STS");
+            assertFalse(renewal.isDone());
+            assertSignedWith(ACCESS_KEY, SESSION_TOKEN);
+
+            renewal.complete(assumedRole("ASIARENEWEDGATEWAYTEST", "renewed-session-token",
+                    Instant.now().plus(1, ChronoUnit.HOURS)));
+            await(() -> {
+                chat(ports[0]);
+                return "ASIARENEWEDGATEWAYTEST".equals(accessKey(bedrockCalls.peekLast()));
+            }, "requests are signed with the renewed credentials");
+            assertSignedWith("ASIARENEWEDGATEWAYTEST", "renewed-session-token");
+        } finally {
+            renewal.complete("");
+        }
     }
 
     /** EKS Pod Identity: the agent's credentials endpoint and the token it authorizes calls with. */
@@ -150,29 +174,63 @@ class AwsCredentialsIT {
     }
 
     private void assertReadyAndAnswering(int[] ports) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + ports[1] + "/q/health/ready")).timeout(Duration.ofSeconds(30))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ready.statusCode(), ready.body() + "\n" + output);
-        HttpResponse<String> chat = client.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + ports[0] + "/v1/chat/completions"))
-                .header("Authorization", "Bearer sk-credentials").header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\","
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        chat(ports[0]);
+    }
+
+    private void chat(int port) throws Exception {
+        HttpResponse<String> chat = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer sk-credentials").header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\","
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, chat.statusCode(), chat.body() + "\n" + output);
         assertTrue(chat.body().contains("signed by the role"), chat.body());
     }
 
     private void assertSignedWithTheTemporaryCredentials() {
         assertEquals(1, bedrockCalls.size());
-        MultiMap headers = bedrockCalls.peek();
+        assertSignedWith(ACCESS_KEY, SESSION_TOKEN);
+    }
+
+    /** The last Bedrock call was SigV4-signed for Bedrock in us-east-1 with this key and session token. */
+    private void assertSignedWith(String accessKey, String sessionToken) {
+        MultiMap headers = bedrockCalls.peekLast();
         String authorization = headers.get("Authorization");
-        assertTrue(authorization.startsWith("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/"), authorization);
+        assertEquals(accessKey, accessKey(headers), authorization);
+        assertTrue(authorization.startsWith("AWS4-HMAC-SHA256 Credential="), authorization);
         assertTrue(authorization.contains("/us-east-1/bedrock/aws4_request"), authorization);
-        assertEquals(SESSION_TOKEN, headers.get("X-Amz-Security-Token"));
+        assertEquals(sessionToken, headers.get("X-Amz-Security-Token"));
+    }
+
+    private static String accessKey(MultiMap headers) {
+        String authorization = headers.get("Authorization");
+        int start = authorization.indexOf("Credential=") + "Credential=".length();
+        return authorization.substring(start, authorization.indexOf('/', start));
+    }
+
+    private static void await(Callable<Boolean> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.call()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(100);
+        }
+    }
+
+    /** What the EKS pod identity webhook sets for IRSA, with STS on 127.0.0.1. */
+    private Map<String, String> irsa(Path tokenFile) {
+        return Map.of(
+                "AWS_ROLE_ARN", ROLE_ARN,
+                "AWS_WEB_IDENTITY_TOKEN_FILE", tokenFile.toString(),
+                "AWS_STS_REGIONAL_ENDPOINTS", "regional",
+                "AWS_REGION", "us-east-1",
+                "AWS_DEFAULT_REGION", "us-east-1",
+                "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + port);
     }
 
     private void assertNoSecretInTheLog(String token) throws Exception {
@@ -213,6 +271,27 @@ class AwsCredentialsIT {
         reader.setDaemon(true);
         reader.start();
         return ports;
+    }
+
+    static String assumedRole(String accessKey, String sessionToken, Instant expiration) {
+        return """
+                <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+                  <AssumeRoleWithWebIdentityResult>
+                    <SubjectFromWebIdentityToken>system:serviceaccount:gateway:bedrock-gateway</SubjectFromWebIdentityToken>
+                    <AssumedRoleUser>
+                      <Arn>arn:aws:sts::123456789012:assumed-role/bedrock-gateway/session</Arn>
+                      <AssumedRoleId>AROAGATEWAYTEST:session</AssumedRoleId>
+                    </AssumedRoleUser>
+                    <Credentials>
+                      <AccessKeyId>%s</AccessKeyId>
+                      <SecretAccessKey>%s</SecretAccessKey>
+                      <SessionToken>%s</SessionToken>
+                      <Expiration>%s</Expiration>
+                    </Credentials>
+                  </AssumeRoleWithWebIdentityResult>
+                  <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000001</RequestId></ResponseMetadata>
+                </AssumeRoleWithWebIdentityResponse>
+                """.formatted(accessKey, SECRET, sessionToken, expiration.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static Map<String, String> form(String body) {
