@@ -1,6 +1,7 @@
 package dev.bedrockgateway.bedrock;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +27,10 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
 import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.crt.CRT;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
@@ -36,7 +39,7 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientB
 
 /**
  * The Bedrock runtime clients: one {@link BedrockRuntimeAsyncClient} per region (catalog entries may name
- * different regions), all sharing one Netty HTTP client and one credentials provider. Credentials come only from
+ * different regions), all sharing one HTTP client and one credentials provider. Credentials come only from
  * the AWS default provider chain (environment, IRSA web identity, container and instance roles), or from the
  * dev-mode simulator when it serves the requests.
  */
@@ -53,6 +56,7 @@ public class BedrockClients {
     private final Map<String, BedrockRuntimeAsyncClient> clients = new ConcurrentHashMap<>();
 
     private SdkAsyncHttpClient http;
+    private boolean crtShutdownRef;
     private ScheduledThreadPoolExecutor timeouts;
     private AwsCredentialsProvider credentials;
     private Optional<URI> endpoint;
@@ -75,18 +79,7 @@ public class BedrockClients {
             return t;
         });
         timeouts.setRemoveOnCancelPolicy(true);
-        http = NettyNioAsyncHttpClient.builder()
-                .protocol(config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1 ? Protocol.HTTP1_1 : Protocol.HTTP2)
-                .maxConcurrency(config.maxConcurrency())
-                // Not owned: closing the client leaves Vert.x's loops running.
-                .eventLoopGroup(SdkEventLoopGroup.create(((VertxInternal) vertx).getEventLoopGroup()))
-                // Netty's asynchronous DNS resolver: the JDK's blocking lookup would stall an event loop that also
-                // serves API clients whenever a new Bedrock connection resolves its host.
-                .useNonBlockingDnsResolver(true)
-                .connectionTimeout(config.connectTimeout())
-                // A non-streaming completion can take minutes before its first byte; the request timeout bounds it.
-                .readTimeout(config.requestTimeout())
-                .build();
+        http = httpClient();
         if (config.endpointOverride().isPresent()) {
             endpoint = config.endpointOverride();
             credentials = defaultCredentials();
@@ -101,6 +94,43 @@ public class BedrockClients {
             endpoint = Optional.empty();
             credentials = defaultCredentials();
         }
+    }
+
+    /**
+     * The AWS Common Runtime's client by default: its native event loops read, write and decode HTTP outside the JVM,
+     * which costs less CPU per stream and adds less latency than the Netty client handing each call between Vert.x's
+     * loops (bench/README.md). It has no read timeout: the request timeout (the SDK's API call timeout), the streams'
+     * first-byte and idle timeouts, and TCP keep-alive probes bound a silent connection instead.
+     */
+    private SdkAsyncHttpClient httpClient() {
+        if (config.httpClient() == GatewayConfig.HttpClientKind.CRT
+                && config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1) {
+            // The Common Runtime stops calling back into Java from a JVM shutdown hook of its own, which runs
+            // alongside Quarkus' graceful shutdown: streams still being drained would hang (GracefulShutdownIT).
+            // Holding a shutdown reference until close() keeps it running until the last request has finished.
+            CRT.acquireShutdownRef();
+            crtShutdownRef = true;
+            return AwsCrtAsyncHttpClient.builder()
+                    .maxConcurrency(config.maxConcurrency())
+                    .connectionTimeout(config.connectTimeout())
+                    // A non-streaming completion can be silent for minutes before its answer: probes keep NAT
+                    // gateways from dropping the connection and find a dead peer within the request timeout.
+                    .tcpKeepAliveConfiguration(k -> k.keepAliveInterval(Duration.ofSeconds(60))
+                            .keepAliveTimeout(Duration.ofSeconds(10)))
+                    .build();
+        }
+        return NettyNioAsyncHttpClient.builder()
+                .protocol(config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1 ? Protocol.HTTP1_1 : Protocol.HTTP2)
+                .maxConcurrency(config.maxConcurrency())
+                // Not owned: closing the client leaves Vert.x's loops running.
+                .eventLoopGroup(SdkEventLoopGroup.create(((VertxInternal) vertx).getEventLoopGroup()))
+                // Netty's asynchronous DNS resolver: the JDK's blocking lookup would stall an event loop that also
+                // serves API clients whenever a new Bedrock connection resolves its host.
+                .useNonBlockingDnsResolver(true)
+                .connectionTimeout(config.connectTimeout())
+                // A non-streaming completion can take minutes before its first byte; the request timeout bounds it.
+                .readTimeout(config.requestTimeout())
+                .build();
     }
 
     /**
@@ -150,8 +180,8 @@ public class BedrockClients {
     private BedrockRuntimeAsyncClient create(String region) {
         BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
                 .httpClient(http)
-                // Complete the SDK's futures on its Netty thread instead of hopping to another pool: what runs
-                // there (translation, handing the answer to Vert.x) never blocks.
+                // Complete the SDK's futures on the HTTP client's thread instead of hopping to another pool: what
+                // runs there (translation, handing the answer to Vert.x) never blocks.
                 .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
                         Runnable::run))
                 .region(Region.of(region))
@@ -173,6 +203,10 @@ public class BedrockClients {
         if (http != null) {
             http.close();
         }
+        if (crtShutdownRef) {
+            crtShutdownRef = false;
+            CRT.releaseShutdownRef();
+        }
         if (timeouts != null) {
             timeouts.shutdownNow();
         }
@@ -183,6 +217,11 @@ public class BedrockClients {
                 LOG.debugf("Closing the credentials provider: %s", e.getClass().getSimpleName());
             }
         }
+    }
+
+    /** The SDK's name of the HTTP client in use ({@code AwsCommonRuntime}, {@code NettyNio}). */
+    String httpClientName() {
+        return http.clientName();
     }
 
     /** Call timers still queued: one per call in flight, none for a call that has ended. */

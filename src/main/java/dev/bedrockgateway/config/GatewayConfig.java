@@ -75,6 +75,14 @@ public interface GatewayConfig {
         @WithDefault("HTTP1_1")
         HttpProtocol protocol();
 
+        /**
+         * The SDK's HTTP client for Bedrock: {@code CRT} (the AWS Common Runtime's native client, on event loops of
+         * its own; less CPU per stream and less added latency than Netty in bench/) or {@code NETTY} (the SDK's Netty
+         * client on Vert.x's event loops). {@code HTTP2} always takes Netty.
+         */
+        @WithDefault("CRT")
+        HttpClientKind httpClient();
+
         /** Region for catalog entries without {@code aws_region_name}: {@code AWS_REGION}, else us-east-1. */
         @WithDefault("${AWS_REGION:us-east-1}")
         String region();
@@ -113,6 +121,11 @@ public interface GatewayConfig {
     enum HttpProtocol {
         HTTP2,
         HTTP1_1
+    }
+
+    enum HttpClientKind {
+        CRT,
+        NETTY
     }
 
     interface Limits {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,18 +20,29 @@ import dev.bedrockgateway.testing.BedrockStandIn;
 import dev.bedrockgateway.testing.ConverseReplies;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 
 /**
- * The Bedrock client runs on Vert.x's event loops rather than threads of its own (bench/README.md), and by default
+ * With {@code GATEWAY_BEDROCK_HTTP_CLIENT=NETTY} (and HTTP/2), the Bedrock client runs on Vert.x's event loops rather
+ * than threads of its own (bench/README.md), and by default
  * ({@code quarkus.vertx.prefer-native-transport=true}) those loops take the epoll transport on Linux, so the Bedrock
  * calls here go over epoll channels; {@link JavaNioTransportTest} covers Java NIO.
  */
 @QuarkusTest
+@TestProfile(EventLoopsTest.Netty.class)
 @WithTestResource(BedrockStandIn.class)
 class EventLoopsTest {
+
+    public static class Netty implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.bedrock.http-client", "NETTY");
+        }
+    }
 
     @Inject
     Vertx vertx;
@@ -43,6 +55,7 @@ class EventLoopsTest {
 
     @Test
     void bedrockAnswersArriveOnVertxEventLoops() throws Exception {
+        assertEquals("NettyNio", clients.httpClientName());
         assertAnswerArrivesOnAVertxEventLoop(clients, bedrock);
     }
 
@@ -55,6 +68,11 @@ class EventLoopsTest {
     }
 
     static void assertAnswerArrivesOnAVertxEventLoop(BedrockClients clients, WireMockServer bedrock) throws Exception {
+        assertEquals("Hi on vert.x-eventloop-thread-N", answerAndItsThread(clients, bedrock));
+    }
+
+    /** A Converse answer's text and the thread (its number as N) its future completed on. */
+    static String answerAndItsThread(BedrockClients clients, WireMockServer bedrock) throws Exception {
         // The delay keeps the answer from arriving before whenComplete is attached below: a call already complete
         // by then would run the callback on this test thread (seen once on a loaded 2-core machine).
         bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
@@ -65,6 +83,6 @@ class EventLoopsTest {
                 .whenComplete((response, failure) -> outcome.complete((failure == null
                         ? response.output().message().content().get(0).text() : failure.toString())
                         + " on " + Thread.currentThread().getName().replaceAll("\\d+$", "N")));
-        assertEquals("Hi on vert.x-eventloop-thread-N", outcome.get(30, TimeUnit.SECONDS));
+        return outcome.get(30, TimeUnit.SECONDS);
     }
 }

@@ -19,7 +19,7 @@ import io.vertx.core.Vertx;
 
 /**
  * With {@code QUARKUS_VERTX_PREFER_NATIVE_TRANSPORT=false}, and wherever epoll is missing (macOS), Vert.x runs on Java
- * NIO, and the Bedrock client on its event loops works there too.
+ * NIO, and the Netty Bedrock client on its event loops works there too.
  */
 @QuarkusTest
 @TestProfile(JavaNioTransportTest.Nio.class)
@@ -29,7 +29,7 @@ class JavaNioTransportTest {
     public static class Nio implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.vertx.prefer-native-transport", "false");
+            return Map.of("quarkus.vertx.prefer-native-transport", "false", "gateway.bedrock.http-client", "NETTY");
         }
     }
 
