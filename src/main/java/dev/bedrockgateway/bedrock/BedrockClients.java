@@ -105,12 +105,7 @@ public class BedrockClients {
     private SdkAsyncHttpClient httpClient() {
         if (config.httpClient() == GatewayConfig.HttpClientKind.CRT
                 && config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1) {
-            // The Common Runtime stops calling back into Java from a JVM shutdown hook of its own, which runs
-            // alongside Quarkus' graceful shutdown: streams still being drained would hang (GracefulShutdownIT).
-            // Holding a shutdown reference until close() keeps it running until the last request has finished.
-            CRT.acquireShutdownRef();
-            crtShutdownRef = true;
-            return AwsCrtAsyncHttpClient.builder()
+            SdkAsyncHttpClient crt = AwsCrtAsyncHttpClient.builder()
                     .maxConcurrency(config.maxConcurrency())
                     .connectionTimeout(config.connectTimeout())
                     // A non-streaming completion can be silent for minutes before its answer: probes keep NAT
@@ -118,6 +113,12 @@ public class BedrockClients {
                     .tcpKeepAliveConfiguration(k -> k.keepAliveInterval(Duration.ofSeconds(60))
                             .keepAliveTimeout(Duration.ofSeconds(10)))
                     .build();
+            // The Common Runtime stops calling back into Java from a JVM shutdown hook of its own, which runs
+            // alongside Quarkus' graceful shutdown: streams still being drained would hang (GracefulShutdownIT).
+            // Holding a shutdown reference until close() keeps it running until the last request has finished.
+            CRT.acquireShutdownRef();
+            crtShutdownRef = true;
+            return crt;
         }
         return NettyNioAsyncHttpClient.builder()
                 .protocol(config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1 ? Protocol.HTTP1_1 : Protocol.HTTP2)
