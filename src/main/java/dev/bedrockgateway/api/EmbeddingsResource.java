@@ -68,7 +68,7 @@ public class EmbeddingsResource {
     @POST
     @Path("v1/embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
-    // Any Accept header, as OpenAI: the request decides between JSON and SSE (AnswerWriter sets the media type).
+    // Any Accept header, as OpenAI: the answer is always JSON (AnswerWriter sets the media type).
     @Produces(MediaType.WILDCARD)
     public Uni<Answer> create(byte[] body, RoutingContext context) {
         RequestRecord record = RequestRecord.of(context);

@@ -327,10 +327,11 @@ class FaultToleranceTest {
                 .header("x-request-id");
         assertEquals("trace-42", kept);
     }
+
     /**
-     * Bedrock's answers arrive on the SDK's Netty threads; whatever thread a call completes on, the router hands its
-     * outcome (an answer after a retry, or a failure) back to the caller's own Vert.x context, where the rest of
-     * the request runs.
+     * Bedrock's answers arrive on the HTTP client's own threads (the CRT's by default); whatever thread a call
+     * completes on, the router hands its outcome (an answer after a retry, or a failure) back to the caller's own
+     * Vert.x context, where the rest of the request runs.
      */
     @Test
     void aCallsOutcomeReachesTheCallersContextWhicheverThreadBedrockAnsweredOn() throws Exception {
