@@ -3,9 +3,11 @@ package dev.bedrockgateway.api;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -23,6 +25,8 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 import org.jboss.resteasy.reactive.server.vertx.VertxResteasyReactiveRequestContext;
 
 import io.smallrye.mutiny.subscription.MultiSubscriber;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -30,8 +34,10 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Sends an {@link Answer}: a JSON answer in one write with its {@code Content-Length}; an SSE answer frame by frame
  * as Bedrock's events arrive, straight to the Vert.x response, asking for the next frame only while less than 64 KB
- * of written frames have yet to reach the socket. The same pattern as RESTEasy's own writer for Vert.x files: the
- * request is suspended while the frames go out and resumed once the answer ended.
+ * of written frames have yet to reach the socket. Frames that arrive while the connection's event loop has not yet
+ * taken the previous ones (the first answer frames, a burst of events in one packet, the last delta with the finish
+ * and {@code [DONE]}) leave in one write, never later than alone would. The same pattern as RESTEasy's own writer for
+ * Vert.x files: the request is suspended while the frames go out and resumed once the answer ended.
  *
  * <p>RESTEasy's streaming of a {@code Multi} would look a body writer up for every frame and copy each frame three
  * times on its way to Vert.x (the Buffer's bytes, a growing output stream, its array); here a frame is written as it
@@ -73,7 +79,11 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
         request.suspend();
         response.setChunked(true);
         VertxResteasyReactiveRequestContext vertx = (VertxResteasyReactiveRequestContext) request;
-        answer.frames().subscribe().withSubscriber(new Frames(request, vertx.getContext()));
+        RoutingContext exchange = vertx.getContext();
+        // Ends are watched with an end handler, not the response's single close handler, which Vert.x Web's own end
+        // handlers, and so the access line, rely on.
+        answer.frames().subscribe().withSubscriber(new Frames(exchange.response(), vertx.getContextExecutor(),
+                exchange::addEndHandler, request::resume));
     }
 
     @Override
@@ -84,34 +94,46 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
     }
 
     /**
-     * Writes each frame as it arrives and asks for the next one while less than {@link #MAX_UNSENT_BYTES} of written
-     * frames wait for the socket (else when a write completes); ends the response after the last frame; cancels the
-     * Bedrock stream when the client goes away. Frames arrive on the Bedrock client's event loop and Vert.x hands each
-     * write to the connection's own, so the bytes are counted here: Vert.x's {@code writeQueueFull()}, asked from
-     * another thread, does not see the writes still on their way to that loop.
+     * Hands each frame to the connection's event loop as it arrives and asks for the next one while less than
+     * {@link #MAX_UNSENT_BYTES} of handed frames wait for the socket (else when a write completes); ends the response
+     * after the last frame; cancels the Bedrock stream when the client goes away. Frames arrive on the Bedrock
+     * client's event loop; the event loop writes everything handed to it since its last turn in one write (and the last
+     * frames together with the response's end), so a burst costs one task, one write and one packet, not one each per
+     * frame. The bytes are counted here: Vert.x's {@code writeQueueFull()}, asked from another thread, does not see
+     * the frames still on their way to that loop.
      */
-    private static final class Frames implements MultiSubscriber<Buffer> {
+    static final class Frames implements MultiSubscriber<Buffer> {
 
-        private final ResteasyReactiveRequestContext request;
-        private final RoutingContext exchange;
         private final HttpServerResponse response;
+        /** Runs on the connection's event loop, in order. */
+        private final Executor loop;
+        /** Registers what to do when the exchange ends: failed when the connection closed before the answer ended. */
+        private final Consumer<Handler<AsyncResult<Void>>> onEnd;
+        /** Resumes the suspended request once the answer ended. */
+        private final Runnable resume;
         private final AtomicBoolean finished = new AtomicBoolean();
         private final AtomicBoolean waiting = new AtomicBoolean();
         private final AtomicLong unsent = new AtomicLong();
         private volatile Flow.Subscription subscription;
 
-        Frames(ResteasyReactiveRequestContext request, RoutingContext exchange) {
-            this.request = request;
-            this.exchange = exchange;
-            this.response = exchange.response();
+        // Guarded by this: frames handed over since the event loop last wrote, and whether it has a write to run.
+        private Buffer batch;
+        private boolean batchIsOwn;
+        private boolean ending;
+        private boolean scheduled;
+
+        Frames(HttpServerResponse response, Executor loop, Consumer<Handler<AsyncResult<Void>>> onEnd,
+                Runnable resume) {
+            this.response = response;
+            this.loop = loop;
+            this.onEnd = onEnd;
+            this.resume = resume;
         }
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
-            // Fails when the connection closed before the answer ended (an end handler, not the response's single
-            // close handler, which Vert.x Web's own end handlers, and so the access line, rely on).
-            exchange.addEndHandler(ended -> {
+            onEnd.accept(ended -> {
                 if (ended.failed()) {
                     abandon();
                 } else {
@@ -127,19 +149,8 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
                 abandon();
                 return;
             }
-            int size = frame.length();
-            unsent.addAndGet(size);
-            try {
-                response.write(frame, written -> {
-                    if (unsent.addAndGet(-size) < MAX_UNSENT_BYTES) {
-                        askIfWaiting();
-                    }
-                });
-            } catch (IllegalStateException closedMeanwhile) {
-                // The client left between the check above and the write (the close arrives on another thread).
-                abandon();
-                return;
-            }
+            unsent.addAndGet(frame.length());
+            hand(frame, false);
             if (unsent.get() < MAX_UNSENT_BYTES) {
                 subscription.request(1);
                 return;
@@ -148,6 +159,69 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
             waiting.set(true);
             if (unsent.get() < MAX_UNSENT_BYTES) {
                 askIfWaiting();
+            }
+        }
+
+        /** Adds a frame (or the end) to what the event loop writes next, and has it run unless it already will. */
+        private void hand(Buffer frame, boolean end) {
+            boolean schedule;
+            synchronized (this) {
+                if (frame != null) {
+                    if (batch == null) {
+                        batch = frame;
+                    } else {
+                        if (!batchIsOwn) {  // the frames are the stream's; the batch copies them instead
+                            batch = Buffer.buffer(batch.length() + frame.length() + 512).appendBuffer(batch);
+                            batchIsOwn = true;
+                        }
+                        batch.appendBuffer(frame);
+                    }
+                }
+                ending |= end;
+                schedule = !scheduled;
+                scheduled = true;
+            }
+            if (schedule) {
+                loop.execute(this::write);
+            }
+        }
+
+        /** On the event loop: writes what was handed over since the last turn, and ends the response if asked. */
+        private void write() {
+            Buffer frames;
+            boolean end;
+            synchronized (this) {
+                frames = batch;
+                end = ending;
+                batch = null;
+                batchIsOwn = false;
+                scheduled = false;
+            }
+            if (!open()) {
+                // The client left: the end handler cancels the stream; an end asked for meanwhile has nobody to reach.
+                if (end) {
+                    finish();
+                }
+                return;
+            }
+            try {
+                if (end) {
+                    if (frames == null) {
+                        response.end();
+                    } else {
+                        response.end(frames);
+                    }
+                    finish();
+                } else if (frames != null) {
+                    int size = frames.length();
+                    response.write(frames, written -> {
+                        if (unsent.addAndGet(-size) < MAX_UNSENT_BYTES) {
+                            askIfWaiting();
+                        }
+                    });
+                }
+            } catch (IllegalStateException closedMeanwhile) {
+                abandon();
             }
         }
 
@@ -160,21 +234,21 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
 
         @Override
         public void onCompletion() {
-            if (open()) {
-                response.end();
-            }
-            finish();
+            hand(null, true);
         }
 
         @Override
         public void onFailure(Throwable failure) {
             // Sse.frames turns a failed stream into an error frame and completes; anything that still fails here
-            // can no longer be told to the client in the stream, so the exchange is cut rather than ended as if whole.
+            // can no longer be told to the client in the stream, so the exchange is cut rather than ended as if whole
+            // (on the event loop, after the frames already handed to it).
             LOG.debugf(failure, "SSE answer failed after it started");
-            if (open()) {
-                response.reset();
-            }
-            finish();
+            loop.execute(() -> {
+                if (open()) {
+                    response.reset();
+                }
+                finish();
+            });
         }
 
         /** Neither ended by us nor closed by the client. */
@@ -190,7 +264,7 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
 
         private void finish() {
             if (finished.compareAndSet(false, true)) {
-                request.resume();
+                resume.run();
             }
         }
     }
