@@ -17,6 +17,10 @@ gc_sample() {
     END{printf "%.0f %.6f %d\n", a, p, m}'
 }
 
+# The Bedrock paths of bench/catalog.yaml's models, for the runs that call the stand-in directly (the floor).
+CHAT_MODEL_PATH="/model/anthropic.claude-3-haiku-20240307-v1%3A0"
+EMBED_MODEL_PATH="/model/amazon.titan-embed-text-v2%3A0"
+
 # write_bodies DIR: the request bodies every tool sends, so that they measure the same requests: chat.json,
 # stream.json, embed.json (OpenAI, to the gateway) and converse.json, invoke.json (Bedrock, to the stand-in directly).
 write_bodies() {
