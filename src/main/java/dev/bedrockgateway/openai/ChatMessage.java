@@ -2,6 +2,7 @@ package dev.bedrockgateway.openai;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,12 @@ public sealed interface ChatMessage {
     record User(MessageContent content, String name) implements ChatMessage {
     }
 
+    /**
+     * {@code annotations} (OpenAI's citations) and {@code parsed} (the SDKs' {@code parse()} helpers) are response
+     * fields that clients send back when they append an answer to the history as it came: ignored, like OpenAI does.
+     */
     @RegisterForReflection
+    @JsonIgnoreProperties({ "annotations", "parsed" })
     record Assistant(MessageContent content, String refusal, String name, List<ToolCall> toolCalls,
             JsonNode functionCall, JsonNode audio, String reasoningContent, List<ThinkingBlock> thinkingBlocks)
             implements ChatMessage {

@@ -163,6 +163,34 @@ class ChatToConverseTest {
                 .inferenceConfig().maxTokens());
     }
 
+    /**
+     * An answer appended to the history as the SDKs hand it over: Python's {@code message.model_dump()} and OpenAI's
+     * own shape ({@code annotations: []}), and what the {@code parse()} helpers add ({@code parsed},
+     * {@code parsed_arguments}).
+     */
+    @Test
+    void anAnswerSentBackAsItCameIsAccepted() {
+        ConverseRequest request = translate("""
+                {"model":"m","messages":[
+                  {"role":"user","content":"Weather in Paris?"},
+                  {"content":null,"refusal":null,"role":"assistant","annotations":[],"audio":null,
+                   "function_call":null,"parsed":null,
+                   "tool_calls":[{"id":"c1","type":"function","function":{"name":"get_weather",
+                      "arguments":"{\\"city\\":\\"Paris\\"}","parsed_arguments":{"city":"Paris"}}}]},
+                  {"role":"tool","tool_call_id":"c1","content":"21C"},
+                  {"role":"assistant","content":"It is 21C.","annotations":[{"type":"url_citation",
+                     "url_citation":{"url":"https://example.com","title":"t","start_index":0,"end_index":3}}],
+                   "parsed":{"answer":"21C"}},
+                  {"role":"user","content":"Thanks"}]}""");
+        List<Message> messages = request.messages();
+        assertEquals(5, messages.size());
+        assertEquals("Paris", messages.get(1).content().get(0).toolUse().input().asMap().get("city").asString());
+        assertEquals("It is 21C.", messages.get(3).content().get(0).text());
+        assertEquals("messages[1].citations", rejected("""
+                {"model":"m","messages":[{"role":"user","content":"q"},
+                  {"role":"assistant","content":"a","citations":[]}]}""").param());
+    }
+
     @Test
     void unknownFieldsAreReportedWithTheirPath() {
         OpenAiException e = rejected("""
