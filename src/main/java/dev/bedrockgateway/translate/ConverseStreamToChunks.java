@@ -1,5 +1,6 @@
 package dev.bedrockgateway.translate;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +41,7 @@ public final class ConverseStreamToChunks {
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
     private final Set<Integer> structuredOutputBlocks = new HashSet<>();
     private int nextToolIndex;
+    private boolean roleDue;
 
     /**
      * @param includeUsage {@code stream_options.include_usage}: one extra last chunk with {@code usage}
@@ -57,16 +59,17 @@ public final class ConverseStreamToChunks {
 
     public List<ChatCompletionChunk> onEvent(ConverseStreamOutput event) {
         if (event instanceof MessageStartEvent) {
-            return List.of(chunk(new Delta("assistant", "", null, null, null), null));
+            roleDue = true;
+            return List.of();
         }
         if (event instanceof ContentBlockStartEvent start) {
-            return onBlockStart(start);
+            return withRole(onBlockStart(start));
         }
         if (event instanceof ContentBlockDeltaEvent delta) {
-            return onBlockDelta(delta);
+            return withRole(onBlockDelta(delta));
         }
         if (event instanceof MessageStopEvent stop) {
-            return List.of(chunk(EMPTY, finishReason(stop.stopReasonAsString())));
+            return withRole(List.of(chunk(EMPTY, finishReason(stop.stopReasonAsString()))));
         }
         if (event instanceof ConverseStreamMetadataEvent metadata && includeUsage) {
             return List.of(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, model, List.of(),
@@ -74,6 +77,32 @@ public final class ConverseStreamToChunks {
         }
         // contentBlockStop, metadata without include_usage, and event types added after this SDK version.
         return List.of();
+    }
+
+    /**
+     * The role goes out with the answer's first chunk, as OpenAI sends it: in a chunk of its own with {@code content:
+     * ""} before text (or reasoning, or an empty answer), and in the first tool call's chunk, without {@code content},
+     * before a tool call, so that the SDKs' stream accumulators end a tool-call answer with {@code content} null, as
+     * its non-streaming form has it.
+     */
+    private List<ChatCompletionChunk> withRole(List<ChatCompletionChunk> chunks) {
+        if (!roleDue || chunks.isEmpty()) {
+            return chunks;
+        }
+        roleDue = false;
+        Delta first = chunks.get(0).choices().get(0).delta();
+        if (first.toolCalls() != null) {
+            ChatCompletionChunk withRole = chunk(new Delta("assistant", null, null, first.toolCalls(), null), null);
+            return chunks.size() == 1 ? List.of(withRole) : concat(withRole, chunks.subList(1, chunks.size()));
+        }
+        return concat(chunk(new Delta("assistant", "", null, null, null), null), chunks);
+    }
+
+    private static List<ChatCompletionChunk> concat(ChatCompletionChunk first, List<ChatCompletionChunk> rest) {
+        List<ChatCompletionChunk> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     private List<ChatCompletionChunk> onBlockStart(ContentBlockStartEvent event) {

@@ -292,6 +292,33 @@ public class StreamingTest {
         }
     }
 
+    /**
+     * As OpenAI streams it: an answer that is only a tool call opens with the role in the call's first chunk and no
+     * {@code content} anywhere, so the SDKs' stream accumulators end with {@code content} null, like the
+     * non-streaming answer (an opening {@code content: ""} made Python's {@code get_final_completion()} say "").
+     */
+    @Test
+    void aToolCallAnswerCarriesItsRoleInTheCallsFirstChunkAndNoContent() throws Exception {
+        bedrock.stubFor(post(urlEqualTo(STREAM_PATH)).willReturn(EventStreamFrames.stream().start()
+                .toolStart(0, "tooluse_a", "get_weather").toolInput(0, "{\"city\":\"Oslo\"}").stop(0)
+                .messageStop("tool_use").metadata(5, 20).response()));
+
+        List<JsonNode> chunks = chunks(dataFrames(stream(",\"tools\":[{\"type\":\"function\",\"function\":"
+                + "{\"name\":\"get_weather\"}}]").asString()));
+
+        assertEquals(3, chunks.size(), chunks.toString());
+        JsonNode first = chunks.get(0).at("/choices/0/delta");
+        assertEquals("assistant", first.get("role").asText());
+        assertEquals("tooluse_a", first.at("/tool_calls/0/id").asText());
+        assertEquals("get_weather", first.at("/tool_calls/0/function/name").asText());
+        for (JsonNode chunk : chunks) {
+            assertFalse(chunk.at("/choices/0/delta").has("content"), chunk.toString());
+        }
+        assertEquals("{\"city\":\"Oslo\"}", chunks.get(1).at("/choices/0/delta/tool_calls/0/function/arguments")
+                .asText());
+        assertEquals("tool_calls", chunks.get(2).at("/choices/0/finish_reason").asText());
+    }
+
     @Test
     void structuredOutputStreamsAsContentWithFinishReasonStop() throws Exception {
         bedrock.stubFor(post(urlEqualTo(STREAM_PATH)).willReturn(EventStreamFrames.stream().start()
