@@ -45,7 +45,8 @@ import io.smallrye.mutiny.Uni;
  * connection failures, each attempt on a freshly picked deployment. The call being retried is the one that
  * produces the first event of an answer, so a stream is never replayed once anything reached the client.</li>
  * <li><b>Cool-down</b> (a SmallRye circuit breaker per deployment): after {@code allowed_fails + 1} failed calls in a
- * row a deployment gets no traffic for {@code cooldown_time}, then one trial call.</li>
+ * row a deployment gets no traffic for {@code cooldown_time}, then one trial call. Throttling does not count for a
+ * model's only deployment.</li>
  * <li><b>Bulkhead</b>: at most {@code max_parallel_requests} calls per deployment, streams counted until they end; a
  * full group is a 429 at once, not a queue.</li>
  * <li><b>Fallbacks</b>: when a model's group is exhausted (retries spent, or nothing usable), the catalog's
@@ -265,9 +266,11 @@ public class BedrockRouter {
 
     /** Unchanged deployments keep their circuit and in-flight count when the catalog is reloaded. */
     private DeploymentState stateAcrossReloads(Policy p, Deployment d) {
+        boolean alone = p.catalog().find(d.modelName()).map(List::size).orElse(1) == 1;
         String key = d.key() + "|" + p.allowedFails() + "|" + p.cooldown().toMillis() + "|"
-                + d.maxParallelRequests().orElse(config.maxParallelRequests()) + "|" + d.rpm() + "|" + d.tpm();
-        return states.computeIfAbsent(key, k -> new DeploymentState(d, p.allowedFails(), p.cooldown(),
+                + d.maxParallelRequests().orElse(config.maxParallelRequests()) + "|" + d.rpm() + "|" + d.tpm() + "|"
+                + alone;
+        return states.computeIfAbsent(key, k -> new DeploymentState(d, alone, p.allowedFails(), p.cooldown(),
                 d.maxParallelRequests().orElse(config.maxParallelRequests()), metrics));
     }
 
@@ -314,7 +317,13 @@ public class BedrockRouter {
         private volatile CircuitBreakerState circuit = CircuitBreakerState.CLOSED;
         private volatile long openedAt;
 
-        DeploymentState(Deployment deployment, int allowedFails, Duration cooldown, int maxParallel,
+        /**
+         * @param alone whether {@code deployment} is the only one of its model: then Bedrock's throttling does not
+         *        count towards its cool-down (LiteLLM's rule too). With nowhere else to send the request, cooling it
+         *        down would only turn "throttled, retry after a second" (429) into "nothing available" (503) for every
+         *        client of the model; its other failures still count.
+         */
+        DeploymentState(Deployment deployment, boolean alone, int allowedFails, Duration cooldown, int maxParallel,
                 GatewayMetrics metrics) {
             this.deployment = deployment;
             this.cooldown = cooldown;
@@ -328,7 +337,8 @@ public class BedrockRouter {
                     .withCircuitBreaker()
                     .requestVolumeThreshold(allowedFails + 1).failureRatio(1.0).successThreshold(1)
                     .delay(Math.max(1, cooldown.toMillis()), ChronoUnit.MILLIS)
-                    .when(UpstreamFailure::isRetryable)
+                    .when(failure -> UpstreamFailure.isRetryable(failure)
+                            && !(alone && ((UpstreamFailure) failure).status() == 429))
                     .onStateChange(this::changed)
                     .done().build();
         }

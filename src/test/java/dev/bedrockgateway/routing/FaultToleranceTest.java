@@ -155,6 +155,28 @@ class FaultToleranceTest {
         assertEquals(3, calls(path), "one call and num_retries (2) retries");
     }
 
+    /**
+     * LiteLLM's rule: a model's only deployment is not cooled down for throttling. With nowhere else to go, a cool-down
+     * would turn every client's "throttled, retry shortly" (429, which the SDKs raise as RateLimitError) into 503s.
+     */
+    @Test
+    void throttlingNeverCoolsDownAModelsOnlyDeployment() {
+        String path = "/model/amazon.nova-lite.*/converse";
+        bedrock.stubFor(post(urlPathMatching(path)).willReturn(throttled()));
+
+        for (int i = 0; i < 3; i++) {
+            Response response = send(chat("ft-alone", false));
+            assertEquals(429, response.statusCode(), "request " + i + ": " + response.asString());
+            assertEquals("rate_limit_exceeded", response.jsonPath().getString("error.code"));
+        }
+        assertEquals(9, calls(path), "3 requests of 3 calls each, all of them reaching Bedrock");
+        assertEquals(0.0, metric("gateway_circuit_state", "amazon.nova-lite-v1:0"));
+
+        bedrock.resetAll();
+        bedrock.stubFor(post(urlPathMatching(path)).willReturn(ConverseReplies.text("Through", "end_turn", 1, 1)));
+        assertEquals(200, send(chat("ft-alone", false)).statusCode());
+    }
+
     @Test
     void a500AndA503OnceAreRetried() {
         String path = "/model/anthropic.claude-3-opus.*/converse";
