@@ -39,12 +39,28 @@ free_port() {
 # the gateway against the stand-in, with the bench catalog and key, dummy AWS credentials, on 127.0.0.1 only, and the
 # container's MALLOC_ARENA_MAX unless the caller's environment sets another.
 gateway_env() {
-  GATEWAY_ENV=(GATEWAY_BEDROCK_ENDPOINT_OVERRIDE="http://127.0.0.1:$1" GATEWAY_MASTER_KEY=sk-bench
+  local endpoint="http://127.0.0.1:$1"
+  [[ -n "${STANDIN_TLS_DIR:-}" ]] && endpoint="https://localhost:$1"
+  GATEWAY_ENV=(GATEWAY_BEDROCK_ENDPOINT_OVERRIDE="$endpoint" GATEWAY_MASTER_KEY=sk-bench
     GATEWAY_CONFIG_FILE="$BENCH_DIR/catalog.yaml" GATEWAY_CONFIG_RELOAD_INTERVAL=0S
     AWS_ACCESS_KEY_ID=AKIDBENCHMARK AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1
     AWS_EC2_METADATA_DISABLED=true MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$2" QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$3"
     QUARKUS_SHUTDOWN_DELAY=0S QUARKUS_SHUTDOWN_TIMEOUT="$4")
+  if [[ -n "${STANDIN_TLS_DIR:-}" ]]; then
+    GATEWAY_ENV+=(JAVA_TOOL_OPTIONS="-Djavax.net.ssl.trustStore=$STANDIN_TLS_DIR/trust.p12 -Djavax.net.ssl.trustStorePassword=changeit")
+  fi
+}
+
+# make_tls DIR: a key and self-signed certificate for localhost (DIR/key.pem, DIR/cert.pem) and a JVM trust store
+# holding the certificate (DIR/trust.p12), for a stand-in served over TLS: STANDIN_TLS_DIR=DIR (bench/ab --tls).
+# The Common Runtime's HTTP client reads only the system's CA bundle, not the JVM's trust store: for its runs the
+# certificate must be appended to /etc/ssl/certs/ca-certificates.crt (bench/README.md, "TLS to Bedrock").
+make_tls() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null
+  keytool -importcert -noprompt -alias standin -file "$1/cert.pem" -storetype PKCS12 -keystore "$1/trust.p12" \
+    -storepass changeit >/dev/null 2>&1
 }
 
 # What bench/ab and bench/phases share (bench/run logs and times these steps itself). Both keep their processes in the
@@ -68,7 +84,8 @@ bench_cleanup() {
 
 # launch_standin LATENCY_MS STREAM_GAP_MS: the stand-in (10 deltas per stream) in the background -> SI_PORT (HTTP/1.1)
 launch_standin() {
-  node "$BENCH_DIR/standin.js" --latency-ms "$1" --stream-events 10 --stream-gap-ms "$2" >"$WORK/standin.out" \
+  node "$BENCH_DIR/standin.js" --latency-ms "$1" --stream-events 10 --stream-gap-ms "$2" \
+    ${STANDIN_TLS_DIR:+--tls-dir "$STANDIN_TLS_DIR"} >"$WORK/standin.out" \
     2>"$WORK/standin.log" &
   PIDS+=($!)
   for ((i = 0; i < 100; i++)); do [[ -s "$WORK/standin.out" ]] && break; sleep 0.05; done

@@ -19,21 +19,26 @@
 //   --host H             listen address (default 127.0.0.1)
 //   --http1-port N       HTTP/1.1 port (default 0: any free port)
 //   --h2c-port N         h2c port (default 0: any free port)
+//   --tls-dir D          serve the HTTP/1.1 listener over TLS with D/key.pem and D/cert.pem (bench/ab --tls)
 // Once listening it prints one JSON line to stdout: {"http1Port":..,"h2cPort":..,"pid":..}.
 
 'use strict';
 
+const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const http2 = require('http2');
 const crypto = require('crypto');
 const zlib = require('zlib');
 
 function parseArgs(argv) {
-  const opts = { latencyMs: 0, streamEvents: 10, streamGapMs: 0, host: '127.0.0.1', http1Port: 0, h2cPort: 0 };
+  const opts = { latencyMs: 0, streamEvents: 10, streamGapMs: 0, host: '127.0.0.1', http1Port: 0, h2cPort: 0,
+    tlsDir: '' };
   const names = {
     '--latency-ms': 'latencyMs', '--stream-events': 'streamEvents', '--stream-gap-ms': 'streamGapMs',
-    '--host': 'host', '--http1-port': 'http1Port', '--h2c-port': 'h2cPort',
+    '--host': 'host', '--http1-port': 'http1Port', '--h2c-port': 'h2cPort', '--tls-dir': 'tlsDir',
   };
+  const text = new Set(['host', 'tlsDir']);
   for (let i = 0; i < argv.length; i++) {
     const key = names[argv[i]];
     if (!key || i + 1 >= argv.length) {
@@ -41,8 +46,8 @@ function parseArgs(argv) {
       process.exit(2);
     }
     const value = argv[++i];
-    opts[key] = key === 'host' ? value : Number(value);
-    if (key !== 'host' && !(Number.isInteger(opts[key]) && opts[key] >= 0)) {
+    opts[key] = text.has(key) ? value : Number(value);
+    if (!text.has(key) && !(Number.isInteger(opts[key]) && opts[key] >= 0)) {
       process.stderr.write(`standin: ${argv[i - 1]} needs a non-negative integer, got ${value}\n`);
       process.exit(2);
     }
@@ -249,7 +254,11 @@ function handle(req, res) {
   });
 }
 
-const h1 = http.createServer({ keepAliveTimeout: 120000, headersTimeout: 125000, requestTimeout: 0 }, handle);
+const h1Options = { keepAliveTimeout: 120000, headersTimeout: 125000, requestTimeout: 0 };
+const h1 = opts.tlsDir
+  ? https.createServer({ ...h1Options, key: fs.readFileSync(`${opts.tlsDir}/key.pem`),
+    cert: fs.readFileSync(`${opts.tlsDir}/cert.pem`) }, handle)
+  : http.createServer(h1Options, handle);
 h1.keepAliveTimeout = 120000;
 h1.maxRequestsPerSocket = 0;
 const h2 = http2.createServer({ settings: { maxConcurrentStreams: 4096 } }, handle);
