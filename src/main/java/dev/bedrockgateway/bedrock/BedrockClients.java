@@ -97,12 +97,18 @@ public class BedrockClients {
     }
 
     /**
-     * The AWS Common Runtime's client by default: its native event loops read, write and decode HTTP outside the JVM,
-     * which costs less CPU per stream and adds less latency than the Netty client handing each call between Vert.x's
-     * loops (bench/README.md). It has no read timeout: the request timeout (the SDK's API call timeout), the streams'
-     * first-byte and idle timeouts, and TCP keep-alive probes bound a silent connection instead.
+     * Vert.x's HTTP client by default ({@link VertxSdkHttpClient}): a call leaves and is answered on the event loop of
+     * the API request that made it, with no hand-over to another thread and back, which costs the least CPU and adds
+     * the least latency (bench/README.md, "The Bedrock client's HTTP"). The AWS Common Runtime's native client
+     * ({@code CRT}) and the SDK's Netty client ({@code NETTY}, and HTTP/2) stay selectable. Neither Vert.x's nor the
+     * CRT's has a read timeout: the request timeout (the SDK's API call timeout), the streams' first-byte and idle
+     * timeouts, and TCP keep-alive probes bound a silent connection instead.
      */
     private SdkAsyncHttpClient httpClient() {
+        if (config.httpClient() == GatewayConfig.HttpClientKind.VERTX
+                && config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1) {
+            return new VertxSdkHttpClient(vertx, config.connectTimeout(), config.maxConcurrency());
+        }
         if (config.httpClient() == GatewayConfig.HttpClientKind.CRT
                 && config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1) {
             SdkAsyncHttpClient crt = AwsCrtAsyncHttpClient.builder()
@@ -220,7 +226,7 @@ public class BedrockClients {
         }
     }
 
-    /** The SDK's name of the HTTP client in use ({@code AwsCommonRuntime}, {@code NettyNio}). */
+    /** The SDK's name of the HTTP client in use ({@code VertxHttp}, {@code AwsCommonRuntime}, {@code NettyNio}). */
     String httpClientName() {
         return http.clientName();
     }

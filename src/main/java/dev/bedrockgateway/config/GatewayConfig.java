@@ -76,11 +76,12 @@ public interface GatewayConfig {
         HttpProtocol protocol();
 
         /**
-         * The SDK's HTTP client for Bedrock: {@code CRT} (the AWS Common Runtime's native client, on event loops of
-         * its own; less CPU per stream and less added latency than Netty in bench/) or {@code NETTY} (the SDK's Netty
-         * client on Vert.x's event loops). {@code HTTP2} always takes Netty.
+         * The SDK's HTTP client for Bedrock: {@code VERTX} (Vert.x's HTTP client, a pool per event loop: a call is
+         * sent and answered on the event loop of its request; the least CPU and added latency in bench/), {@code CRT}
+         * (the AWS Common Runtime's native client, on event loops of its own) or {@code NETTY} (the SDK's Netty client
+         * on Vert.x's event loops). {@code HTTP2} always takes Netty.
          */
-        @WithDefault("CRT")
+        @WithDefault("VERTX")
         HttpClientKind httpClient();
 
         /** Region for catalog entries without {@code aws_region_name}: {@code AWS_REGION}, else us-east-1. */
@@ -124,6 +125,7 @@ public interface GatewayConfig {
     }
 
     enum HttpClientKind {
+        VERTX,
         CRT,
         NETTY
     }

@@ -2,6 +2,8 @@ package dev.bedrockgateway.bedrock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Map;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
@@ -11,14 +13,25 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.bedrockgateway.testing.BedrockStandIn;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
- * By default Bedrock is called through the AWS Common Runtime's HTTP client, whose answers arrive on its own native
- * event loop threads; the rest of the suite goes through it too ({@link EventLoopsTest} covers Netty).
+ * With {@code GATEWAY_BEDROCK_HTTP_CLIENT=CRT}, Bedrock is called through the AWS Common Runtime's HTTP client, whose
+ * answers arrive on its own native event loop threads ({@link DefaultHttpClientTest} covers the default,
+ * {@link EventLoopsTest} Netty).
  */
 @QuarkusTest
+@TestProfile(CommonRuntimeClientTest.Crt.class)
 @WithTestResource(BedrockStandIn.class)
 class CommonRuntimeClientTest {
+
+    public static class Crt implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.bedrock.http-client", "CRT");
+        }
+    }
 
     @Inject
     BedrockClients clients;

@@ -351,7 +351,7 @@ class FaultToleranceTest {
     }
 
     /**
-     * Bedrock's answers arrive on the HTTP client's own threads (the CRT's by default); whatever thread a call
+     * Bedrock's answers may arrive on the HTTP client's own threads (the CRT's, Netty's); whatever thread a call
      * completes on, the router hands its outcome (an answer after a retry, or a failure) back to the caller's own
      * Vert.x context, where the rest of the request runs.
      */
