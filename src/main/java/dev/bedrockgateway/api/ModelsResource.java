@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import dev.bedrockgateway.catalog.Catalog;
 import dev.bedrockgateway.catalog.Deployment;
@@ -17,10 +18,11 @@ import dev.bedrockgateway.openai.Model;
 
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}} (with and without {@code /v1}): the catalog's
- * client-facing names in OpenAI's list shape; Open WebUI's "verify connection" calls this.
+ * client-facing names in OpenAI's list shape; Open WebUI's "verify connection" calls this. Always JSON, whatever the
+ * request's {@code Accept} says (a browser's {@code text/html} included), as OpenAI answers.
  */
 @Path("/")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces(MediaType.WILDCARD)
 public class ModelsResource {
 
     /** Model providers on Bedrock, read from the model id only when it is one of these. */
@@ -38,29 +40,33 @@ public class ModelsResource {
 
     @GET
     @Path("v1/models")
-    public byte[] list() {
+    public Response list() {
         Catalog current = catalog.current();
         List<Model> models = new ArrayList<>(current.groups().size());
         current.groups().forEach((name, deployments) -> models.add(model(name, deployments, current.loadedAt())));
-        return OpenAiJson.write(new Model.ListResponse("list", models));
+        return json(OpenAiJson.write(new Model.ListResponse("list", models)));
     }
 
     @GET
     @Path("models")
-    public byte[] listWithoutPrefix() {
+    public Response listWithoutPrefix() {
         return list();
     }
 
     @GET
     @Path("v1/models/{id: .+}")
-    public byte[] get(@PathParam("id") String id) {
-        return OpenAiJson.write(model(id, catalog.resolve(id), catalog.current().loadedAt()));
+    public Response get(@PathParam("id") String id) {
+        return json(OpenAiJson.write(model(id, catalog.resolve(id), catalog.current().loadedAt())));
     }
 
     @GET
     @Path("models/{id: .+}")
-    public byte[] getWithoutPrefix(@PathParam("id") String id) {
+    public Response getWithoutPrefix(@PathParam("id") String id) {
         return get(id);
+    }
+
+    private static Response json(byte[] body) {
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     private static Model model(String name, List<Deployment> deployments, long created) {

@@ -54,6 +54,18 @@ class ModelsResourceTest {
                 .then().statusCode(200).body("owned_by", equalTo("meta"));
     }
 
+    /** As OpenAI: JSON whatever Accept says, a browser's included (this was a 406 for a non-JSON Accept). */
+    @Test
+    void theAcceptHeaderNeverRefusesTheList() {
+        for (String accept : List.of("text/html,application/xhtml+xml", "text/plain", "application/json", "*/*")) {
+            for (String path : List.of("/v1/models", "/v1/models/gpt-4o")) {
+                given().header("Authorization", "Bearer sk-test-key-1").accept(accept).get(path)
+                        .then().statusCode(200).contentType("application/json")
+                        .body("object", equalTo(path.endsWith("models") ? "list" : "model"));
+            }
+        }
+    }
+
     @Test
     void unknownModelIs404() {
         given().header("Authorization", "Bearer sk-test-key-1").get("/v1/models/gpt-17")
