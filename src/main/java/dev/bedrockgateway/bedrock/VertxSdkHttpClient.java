@@ -41,7 +41,10 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpResponseHandler;
  */
 final class VertxSdkHttpClient implements SdkAsyncHttpClient {
 
-    /** Idle pooled connections are closed after this; AWS endpoints drop idle connections later than that. */
+    /**
+     * Idle pooled connections are closed after this: sooner than the 60 s the SDK's own HTTP clients keep them, so that
+     * the gateway, not the endpoint, is the side that ends an idle connection.
+     */
     static final int KEEP_ALIVE_SECONDS = 50;
 
     private final VertxInternal vertx;
