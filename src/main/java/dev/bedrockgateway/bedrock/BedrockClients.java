@@ -99,7 +99,7 @@ public class BedrockClients {
     /**
      * Vert.x's HTTP client by default ({@link VertxSdkHttpClient}): a call leaves and is answered on the event loop of
      * the API request that made it, with no hand-over to another thread and back, which costs the least CPU and adds
-     * the least latency (bench/README.md, "The Bedrock client's HTTP"). The AWS Common Runtime's native client
+     * the least latency (bench/README.md, "Vert.x's HTTP client"). The AWS Common Runtime's native client
      * ({@code CRT}) and the SDK's Netty client ({@code NETTY}, and HTTP/2) stay selectable. Neither Vert.x's nor the
      * CRT's has a read timeout: the request timeout (the SDK's API call timeout), the streams' first-byte and idle
      * timeouts, and TCP keep-alive probes bound a silent connection instead.
