@@ -93,7 +93,7 @@ public final class ConverseStreamToChunks {
         Delta first = chunks.get(0).choices().get(0).delta();
         if (first.toolCalls() != null) {
             ChatCompletionChunk withRole = chunk(new Delta("assistant", null, null, first.toolCalls(), null), null);
-            return chunks.size() == 1 ? List.of(withRole) : concat(withRole, chunks.subList(1, chunks.size()));
+            return concat(withRole, chunks.subList(1, chunks.size()));
         }
         return concat(chunk(new Delta("assistant", "", null, null, null), null), chunks);
     }
