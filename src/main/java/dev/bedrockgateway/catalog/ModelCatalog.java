@@ -167,8 +167,6 @@ public class ModelCatalog {
      * @throws OpenAiException 404 {@code model_not_found}, worded as OpenAI words it
      */
     public List<Deployment> resolve(String modelName) {
-        return current.find(modelName).orElseThrow(() -> new OpenAiException(404, ErrorTypes.INVALID_REQUEST,
-                ErrorTypes.CODE_MODEL_NOT_FOUND, "model",
-                "The model '" + modelName + "' does not exist or you do not have access to it."));
+        return current.find(modelName).orElseThrow(() -> OpenAiException.modelNotFound(modelName));
     }
 }

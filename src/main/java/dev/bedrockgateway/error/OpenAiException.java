@@ -38,6 +38,15 @@ public class OpenAiException extends RuntimeException {
         return new OpenAiException(400, ErrorTypes.INVALID_REQUEST, code, param, message);
     }
 
+    /**
+     * 404 {@code model_not_found} for a model name the gateway does not serve, as OpenAI words it: the name in
+     * backticks and {@code param: null}.
+     */
+    public static OpenAiException modelNotFound(String model) {
+        return new OpenAiException(404, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_MODEL_NOT_FOUND, null,
+                "The model `" + model + "` does not exist or you do not have access to it.");
+    }
+
     public int status() {
         return status;
     }

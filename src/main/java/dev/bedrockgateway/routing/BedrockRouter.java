@@ -189,9 +189,7 @@ public class BedrockRouter {
     }
 
     private static List<Deployment> catalogGroup(Policy p, String modelName) {
-        return p.catalog().find(modelName).orElseThrow(() -> new OpenAiException(404, ErrorTypes.INVALID_REQUEST,
-                ErrorTypes.CODE_MODEL_NOT_FOUND, "model",
-                "The model '" + modelName + "' does not exist or you do not have access to it."));
+        return p.catalog().find(modelName).orElseThrow(() -> OpenAiException.modelNotFound(modelName));
     }
 
     /** The usable deployment to call, with a bulkhead slot and a request of its rpm budget taken. */

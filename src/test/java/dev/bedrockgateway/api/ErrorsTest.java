@@ -109,8 +109,10 @@ class ErrorsTest {
     void unknownModelIs404ModelNotFoundAndBedrockIsNotCalled() {
         Response response = chat("""
                 {"model":"gpt-17","messages":[{"role":"user","content":"Hi"}]}""");
-        assertOpenAiError(response, 404, "invalid_request_error", "model_not_found", "model");
-        response.then().body("error.message", containsString("gpt-17"));
+        // OpenAI's own answer: the name in backticks, param null.
+        assertOpenAiError(response, 404, "invalid_request_error", "model_not_found", null);
+        response.then().body("error.message",
+                equalTo("The model `gpt-17` does not exist or you do not have access to it."));
         bedrock.verify(0, postRequestedFor(urlPathMatching("/.*")));
     }
 

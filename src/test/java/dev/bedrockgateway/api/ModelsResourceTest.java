@@ -4,7 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.util.List;
 
@@ -71,7 +73,9 @@ class ModelsResourceTest {
         given().header("Authorization", "Bearer sk-test-key-1").get("/v1/models/gpt-17")
                 .then().statusCode(404)
                 .body("error.code", equalTo("model_not_found"))
-                .body("error.type", equalTo("invalid_request_error"));
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error", hasKey("param")).body("error.param", nullValue())
+                .body("error.message", equalTo("The model `gpt-17` does not exist or you do not have access to it."));
     }
 
     @Test

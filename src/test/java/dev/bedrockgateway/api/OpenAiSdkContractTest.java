@@ -142,6 +142,7 @@ public class OpenAiSdkContractTest {
         NotFoundException notFound = assertThrows(NotFoundException.class, () -> openai.chat().completions()
                 .create(ChatCompletionCreateParams.builder().model("gpt-99").addUserMessage("Hi").build()));
         assertEquals("model_not_found", notFound.code().orElseThrow());
+        assertTrue(notFound.param().isEmpty(), "OpenAI names no param for an unknown model");
 
         BadRequestException badRequest = assertThrows(BadRequestException.class, () -> openai.chat().completions()
                 .create(ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Hi").n(2).build()));
