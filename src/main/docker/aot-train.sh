@@ -1,34 +1,42 @@
 #!/usr/bin/env bash
-# Training run for the JVM's AOT cache (JDK 25+: JEP 483, 514). Used by src/main/docker/Dockerfile.jvm-aot and by
-# bench/run --aot (bench/README.md, "JDK 25 and the AOT cache").
+# Training run for the JVM's class archive, of one of two kinds, chosen by the file name's extension:
+#   NAME.jsa  a dynamic CDS archive (JDK 17+: -XX:ArchiveClassesAtExit, run with -XX:SharedArchiveFile), used by
+#             src/main/docker/Dockerfile.jvm and by bench/run --aot on JDK 17-24;
+#   NAME.aot  an AOT cache (JDK 25+: JEP 483, 514; -XX:AOTCacheOutput, run with -XX:AOTCache), used by
+#             src/main/docker/Dockerfile.jvm-aot and by bench/run --aot on JDK 25+.
+# See bench/README.md ("Start-up: a class archive trained on the gateway").
 #
-#   aot-train.sh CACHE_FILE COMMAND [ARGS...]
-#       e.g. aot-train.sh app.aot java -Xmx320m -jar target/quarkus-app/quarkus-run.jar
-#       (after ./mvnw package -Dquarkus.package.jar.type=aot-jar)
+#   aot-train.sh ARCHIVE_FILE COMMAND [ARGS...]
+#       e.g. aot-train.sh app.jsa java -Xmx320m -jar target/quarkus-app/quarkus-run.jar
+#       (after ./mvnw package, whose aot-jar layout puts every class on the JDK's own class path)
 #
-# Starts the gateway with COMMAND and -XX:AOTCacheOutput=CACHE_FILE (passed in JDK_JAVA_OPTIONS, so COMMAND may be a
+# Starts the gateway with COMMAND and the archive's output option (passed in JDK_JAVA_OPTIONS, so COMMAND may be a
 # launcher script), sends it the requests of ordinary use on every endpoint, stops it, and checks that the JVM wrote
-# the cache as it exited. A gateway started later with -XX:AOTCache=CACHE_FILE, on the same JDK build and the same
-# class path (the aot-jar packaging), finds the classes it loaded already parsed, verified and linked.
+# the archive as it exited. A gateway started later with the archive, on the same JDK build and the same class path
+# (the same jar files), finds the classes it loaded already parsed and verified (and, with the AOT cache, linked).
 #
 # The requests go to a Bedrock endpoint at TRAIN_BEDROCK_ENDPOINT. By default nothing listens there, so every model
 # call fails at once with a 502: that still trains parsing, translation, signing, the HTTP client and the error paths,
-# but not the reading of Bedrock's answers (classes the cache lacks are loaded from the jars as usual). Point it at a
-# stand-in (bench/standin.js) to train those too. Other settings: TRAIN_PORT, TRAIN_MANAGEMENT_PORT (18080, 19000),
+# but not the reading of Bedrock's answers (classes the archive lacks are loaded from the jars as usual). Point it at
+# a stand-in (bench/standin.js) to train those too. Other settings: TRAIN_PORT, TRAIN_MANAGEMENT_PORT (18080, 19000),
 # TRAIN_ROUNDS (40).
 set -euo pipefail
 export LC_ALL=C   # ${#body} counts bytes
 
-(( $# >= 2 )) || { echo "usage: aot-train.sh CACHE_FILE COMMAND [ARGS...]" >&2; exit 2; }
+(( $# >= 2 )) || { echo "usage: aot-train.sh ARCHIVE_FILE COMMAND [ARGS...]" >&2; exit 2; }
 cache="$1"; shift
 port="${TRAIN_PORT:-18080}"
 mgmt="${TRAIN_MANAGEMENT_PORT:-19000}"
 rounds="${TRAIN_ROUNDS:-40}"
 key=sk-aot-training
+case "$cache" in
+  *.jsa) OUTPUT_FLAGS="-XX:ArchiveClassesAtExit=$cache" ;;
+  # Classes only, no method profiles (JEP 515): replaying the profiles of a short training run made chat cost 16 %
+  # more CPU per request under load (0.484 vs 0.416 ms, bench/ab), and start-up did not suffer without them.
+  *.aot) OUTPUT_FLAGS="-XX:AOTCacheOutput=$cache -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" ;;
+  *) echo "aot-train: the archive's name must end in .jsa (JDK 17+ CDS) or .aot (JDK 25+ AOT cache)" >&2; exit 2 ;;
+esac
 rm -f "$cache"
-# Classes only, no method profiles (JEP 515): replaying the profiles of a short training run made chat cost 16 % more
-# CPU per request under load (0.484 vs 0.416 ms, bench/ab), and start-up did not suffer without them.
-TRAINING_FLAGS="-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining"
 
 # The bundled catalog (gpt-4o-mini, text-davinci-003, text-embedding-3-small) unless GATEWAY_CONFIG_FILE is set.
 GATEWAY_BEDROCK_ENDPOINT_OVERRIDE="${TRAIN_BEDROCK_ENDPOINT:-http://127.0.0.1:9}" GATEWAY_MASTER_KEY="$key" \
@@ -36,7 +44,7 @@ GATEWAY_BEDROCK_ENDPOINT_OVERRIDE="${TRAIN_BEDROCK_ENDPOINT:-http://127.0.0.1:9}
   AWS_EC2_METADATA_DISABLED=true GATEWAY_CONFIG_RELOAD_INTERVAL=0S \
   QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" \
   QUARKUS_MANAGEMENT_HOST=127.0.0.1 QUARKUS_MANAGEMENT_PORT="$mgmt" QUARKUS_SHUTDOWN_DELAY=0S \
-  JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} -XX:AOTCacheOutput=$cache $TRAINING_FLAGS" \
+  JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} $OUTPUT_FLAGS" \
   "$@" &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null || true' EXIT
@@ -80,6 +88,6 @@ request "$mgmt" GET /q/metrics
 
 trap - EXIT
 kill -TERM "$pid"
-wait "$pid" || true   # 143 after SIGTERM; the JVM writes the cache on its way out
-[[ -s "$cache" ]] || { echo "aot-train: no AOT cache was written to $cache (a JDK before 25?)" >&2; exit 1; }
+wait "$pid" || true   # 143 after SIGTERM; the JVM writes the archive on its way out
+[[ -s "$cache" ]] || { echo "aot-train: no archive was written to $cache (.aot needs JDK 25+)" >&2; exit 1; }
 echo "aot-train: wrote $cache ($(wc -c <"$cache") bytes)"
