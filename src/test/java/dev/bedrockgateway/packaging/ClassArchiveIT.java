@@ -87,7 +87,7 @@ class ClassArchiveIT {
                     "the AWS SDK's");
             assertTrue(archived.contains("io.vertx.core.http.impl.HttpServerImpl"), "Vert.x's");
             assertTrue(archived.size() > 3000, "most classes loaded at start come from the archive: " + archived.size());
-            // With the fast-jar layout the archive still takes about 3,800 classes, but about 900 more are read from
+            // With the fast-jar layout the archive still takes about 3,800 classes, but about 650 more are read from
             // the jars at every start (Quarkus' own class loader), and start-up takes 1.0-1.3 s instead of 0.7-0.9.
             assertTrue(fromJars.size() < 50, fromJars.size() + " classes read from the jars at start-up: " + fromJars);
 
