@@ -46,8 +46,9 @@ class ClassArchiveIT {
         Path trainingLog = dir.resolve("training.log");
         ProcessBuilder training = new ProcessBuilder("bash", "src/main/docker/aot-train.sh", archive.toString(), java,
                 "-jar", JAR).redirectErrorStream(true).redirectOutput(trainingLog.toFile());
-        training.environment().put("TRAIN_PORT", String.valueOf(freePort()));
-        training.environment().put("TRAIN_MANAGEMENT_PORT", String.valueOf(freePort()));
+        int[] trainingPorts = twoFreePorts();
+        training.environment().put("TRAIN_PORT", String.valueOf(trainingPorts[0]));
+        training.environment().put("TRAIN_MANAGEMENT_PORT", String.valueOf(trainingPorts[1]));
         training.environment().put("TRAIN_ROUNDS", "2");
         Process trainer = training.start();
         try {
@@ -102,9 +103,10 @@ class ClassArchiveIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Two distinct free ports: both sockets are held open until both are known. */
+    private static int[] twoFreePorts() throws IOException {
+        try (ServerSocket first = new ServerSocket(0); ServerSocket second = new ServerSocket(0)) {
+            return new int[] {first.getLocalPort(), second.getLocalPort()};
         }
     }
 }
