@@ -1,12 +1,15 @@
 # Shared by bench/run and bench/ab (sourced; BENCH_DIR must be set).
 
 # JVM flags: the container's (src/main/docker/Dockerfile.jvm, whose GC_* settings are the JVM's defaults, so they are
-# not repeated here) and the JBoss log manager; see bench/README.md for the variants that were compared.
-DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms80m -Xmx320m -Xmn48m -XX:SurvivorRatio=6 -Xss256k -XX:ReservedCodeCacheSize=48m -Dio.netty.allocator.numDirectArenas=2 -Dio.netty.allocator.numHeapArenas=2 -XX:TrimNativeHeapInterval=2000 -XX:+UseTransparentHugePages -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+# not repeated here) and the JBoss log manager; see bench/README.md for the variants that were compared. Both images
+# share the stack, code cache, Netty arena and native heap trimming flags.
+SHARED_JVM_FLAGS="-Xss256k -XX:ReservedCodeCacheSize=48m -Dio.netty.allocator.numDirectArenas=2 -Dio.netty.allocator.numHeapArenas=2 -XX:TrimNativeHeapInterval=2000"
+LOG_MANAGER_FLAG="-Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms80m -Xmx320m -Xmn48m -XX:SurvivorRatio=6 $SHARED_JVM_FLAGS -XX:+UseTransparentHugePages $LOG_MANAGER_FLAG"
 # src/main/docker/Dockerfile.jvm-aot's, for JDK 25 (bench/run --aot): G1, because JDK 25's serial collector lets the
 # heap grow to -Xmx under embeddings load (see bench/README.md, "JDK 25 and the AOT cache"), and so the young generation
 # left to G1's own sizing; without transparent huge pages, which saved CPU on JDK 17 but not on JDK 25 with G1.
-AOT_JVM_FLAGS="-XX:+UseG1GC -Xms128m -Xmx320m -Xss256k -XX:ReservedCodeCacheSize=48m -Dio.netty.allocator.numDirectArenas=2 -Dio.netty.allocator.numHeapArenas=2 -XX:TrimNativeHeapInterval=2000 -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+AOT_JVM_FLAGS="-XX:+UseG1GC -Xms128m -Xmx320m $SHARED_JVM_FLAGS $LOG_MANAGER_FLAG"
 
 # gc_sample MANAGEMENT_PORT -> "ALLOCATED_BYTES PAUSE_SECONDS MAJOR_COLLECTIONS", the JVM's own totals so far from the
 # gateway's Prometheus metrics (Micrometer's JvmGcMetrics: the allocation counter advances at each collection).
