@@ -23,9 +23,12 @@ import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.ratelimit.ClientRateLimits;
-import dev.bedrockgateway.translate.ChatToConverse;
-import dev.bedrockgateway.translate.ConverseStreamToChunks;
-import dev.bedrockgateway.translate.ConverseToChat;
+import dev.bedrockgateway.images.RemoteImage;
+import dev.bedrockgateway.translate.UnsupportedParams;
+import dev.bedrockgateway.translate.chat.ChatToConverse;
+import dev.bedrockgateway.translate.chat.ChatTranslation;
+import dev.bedrockgateway.translate.chat.ConverseStreamToChunks;
+import dev.bedrockgateway.translate.chat.ConverseToChat;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -61,7 +64,7 @@ public class ChatCompletionsResource {
     }
 
     @POST
-    @Path("v1/chat/completions")
+    @Path(OpenAiPaths.V1 + "chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     // Any Accept header, as OpenAI: the request decides between JSON and SSE (AnswerWriter sets the media type).
     @Produces(MediaType.WILDCARD)
@@ -74,25 +77,23 @@ public class ChatCompletionsResource {
         Deployment deployment = catalog.textDeployment(model);
         record.request(ENDPOINT, model, Boolean.TRUE.equals(request.stream()));
         checks.chat(request);
-        // Validates everything first; only a valid request with remote images causes a fetch, then a second pass.
-        ChatToConverse.Translation first = ChatToConverse.toConverseRequest(request, deployment, dropParams,
-                parsed.unknownParams(), Map.of());
+        ChatTranslation first = ChatToConverse.toConverse(request, deployment,
+                new UnsupportedParams(dropParams, parsed.unknownParams()));
         limits.admit(record);
-        Uni<Map<String, FetchedImage>> fetched = first.pendingImages().isEmpty() ? Uni.createFrom().item(Map.of())
-                : fetchImages(first.pendingImages());
+        Uni<Map<String, FetchedImage>> fetched = first.remoteImages().isEmpty() ? Uni.createFrom().item(Map.of())
+                : fetchImages(first.remoteImages());
         return fetched.chain(imagesByUrl -> {
-            ChatToConverse.Translation translation = imagesByUrl.isEmpty() ? first
-                    : ChatToConverse.toConverseRequest(request, deployment, dropParams, parsed.unknownParams(),
-                            imagesByUrl);
+            ChatTranslation translation = first.withImages(imagesByUrl);
             // Another deployment (group sibling or fallback) may need another translation (e.g. thinking).
-            Function<Deployment, ChatToConverse.Translation> forDeployment = d -> d.equals(deployment) ? translation
-                    : ChatToConverse.toConverseRequest(request, d, dropParams, parsed.unknownParams(), imagesByUrl);
+            Function<Deployment, ChatTranslation> forDeployment = d -> d.equals(deployment) ? translation
+                    : ChatToConverse.toConverse(request, d, new UnsupportedParams(dropParams, parsed.unknownParams()))
+                            .withImages(imagesByUrl);
             return answer(record, translation, forDeployment, model);
         });
     }
 
-    private Uni<Answer> answer(RequestRecord record, ChatToConverse.Translation translation,
-            Function<Deployment, ChatToConverse.Translation> forDeployment, String model) {
+    private Uni<Answer> answer(RequestRecord record, ChatTranslation translation,
+            Function<Deployment, ChatTranslation> forDeployment, String model) {
         String id = Ids.chatCompletionId();
         long created = Instant.now().getEpochSecond();
         if (translation.stream()) {
@@ -108,8 +109,8 @@ public class ChatCompletionsResource {
     }
 
     /** Remote {@code image_url}s, fetched concurrently, each URL once. */
-    private Uni<Map<String, FetchedImage>> fetchImages(List<ChatToConverse.RemoteImageRef> refs) {
-        Map<String, ChatToConverse.RemoteImageRef> byUrl = new LinkedHashMap<>();
+    private Uni<Map<String, FetchedImage>> fetchImages(List<RemoteImage> refs) {
+        Map<String, RemoteImage> byUrl = new LinkedHashMap<>();
         refs.forEach(ref -> byUrl.putIfAbsent(ref.url(), ref));
         List<Uni<Map.Entry<String, FetchedImage>>> fetches = byUrl.values().stream()
                 .map(ref -> images.fetch(ref.url(), ref.param()).map(image -> Map.entry(ref.url(), image)))
@@ -118,11 +119,4 @@ public class ChatCompletionsResource {
                 .map(entries -> entries.stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
-    @POST
-    @Path("chat/completions")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.WILDCARD)
-    public Uni<Answer> createWithoutPrefix(byte[] body, RoutingContext context) {
-        return create(body, context);
-    }
 }

@@ -19,9 +19,10 @@ import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.openai.CompletionRequest;
 import dev.bedrockgateway.ratelimit.ClientRateLimits;
-import dev.bedrockgateway.translate.CompletionsToConverse;
-import dev.bedrockgateway.translate.ConverseStreamToTextChunks;
-import dev.bedrockgateway.translate.ConverseToCompletion;
+import dev.bedrockgateway.translate.UnsupportedParams;
+import dev.bedrockgateway.translate.completions.CompletionsToConverse;
+import dev.bedrockgateway.translate.completions.ConverseStreamToTextChunks;
+import dev.bedrockgateway.translate.completions.ConverseToCompletion;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
@@ -52,7 +53,7 @@ public class CompletionsResource {
     }
 
     @POST
-    @Path("v1/completions")
+    @Path(OpenAiPaths.V1 + "completions")
     @Consumes(MediaType.APPLICATION_JSON)
     // Any Accept header, as OpenAI: the request decides between JSON and SSE (AnswerWriter sets the media type).
     @Produces(MediaType.WILDCARD)
@@ -66,11 +67,12 @@ public class CompletionsResource {
         checks.completion(request);
         boolean dropParams = catalog.current().settings().dropParams();
         CompletionsToConverse.Translation translation = CompletionsToConverse.toConverseRequests(request, deployment,
-                dropParams, parsed.unknownParams());
+                new UnsupportedParams(dropParams, parsed.unknownParams()));
         limits.admit(record);
         // Another deployment (group sibling or fallback) gets its own translation.
         Function<Deployment, CompletionsToConverse.Translation> forDeployment = d -> d.equals(deployment)
-                ? translation : CompletionsToConverse.toConverseRequests(request, d, dropParams, parsed.unknownParams());
+                ? translation : CompletionsToConverse.toConverseRequests(request, d,
+                        new UnsupportedParams(dropParams, parsed.unknownParams()));
         String id = Ids.completionId();
         long created = Instant.now().getEpochSecond();
         if (translation.stream()) {
@@ -90,11 +92,4 @@ public class CompletionsResource {
                         ConverseToCompletion.toTextCompletion(responses, translation, id, created, model)));
     }
 
-    @POST
-    @Path("completions")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.WILDCARD)
-    public Uni<Answer> createWithoutPrefix(byte[] body, RoutingContext context) {
-        return create(body, context);
-    }
 }

@@ -24,6 +24,7 @@ import dev.bedrockgateway.openai.EmbeddingList;
 import dev.bedrockgateway.openai.EmbeddingRequest;
 import dev.bedrockgateway.ratelimit.ClientRateLimits;
 import dev.bedrockgateway.routing.BedrockRouter;
+import dev.bedrockgateway.translate.UnsupportedParams;
 import dev.bedrockgateway.translate.embeddings.EmbeddingFamilies;
 import dev.bedrockgateway.translate.embeddings.EmbeddingFamily;
 import dev.bedrockgateway.translate.embeddings.EmbeddingInputs;
@@ -66,7 +67,7 @@ public class EmbeddingsResource {
     }
 
     @POST
-    @Path("v1/embeddings")
+    @Path(OpenAiPaths.V1 + "embeddings")
     @Consumes(MediaType.APPLICATION_JSON)
     // Any Accept header, as OpenAI: the answer is always JSON (AnswerWriter sets the media type).
     @Produces(MediaType.WILDCARD)
@@ -76,11 +77,8 @@ public class EmbeddingsResource {
         EmbeddingRequest request = parsed.value();
         Deployment deployment = catalog.embeddingDeployment(request.model());
         record.request("embeddings", request.model(), false);
-        if (!parsed.unknownParams().isEmpty() && !catalog.current().settings().dropParams()) {
-            String param = parsed.unknownParams().get(0);
-            throw OpenAiException.invalidRequest(param, ErrorTypes.CODE_UNKNOWN_PARAMETER,
-                    "Unrecognized request argument supplied: " + param);
-        }
+        UnsupportedParams params = new UnsupportedParams(catalog.current().settings().dropParams(),
+                parsed.unknownParams());
         EmbeddingFamily family = EmbeddingFamilies.forModelId(deployment.modelId()).orElseThrow(() ->
                 OpenAiException.invalidRequest("model", ErrorTypes.CODE_INVALID_VALUE, "The model '" + request.model()
                         + "' maps to Bedrock model '" + deployment.modelId() + "', whose embeddings API the gateway"
@@ -110,18 +108,10 @@ public class EmbeddingsResource {
                 .collect().asList()
                 .invoke(results -> router.recordUsage(record, record.deployment(),
                         results.stream().mapToInt(Batch::inputTokens).sum(), 0));
-        List<String> dropped = catalog.current().settings().dropParams() ? parsed.unknownParams() : List.of();
-        return batches.map(results -> Answer.json(dropped,
+        return batches.map(results -> Answer.json(params.dropped(),
                 toList(results, texts.size(), base64, request.model())));
     }
 
-    @POST
-    @Path("embeddings")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.WILDCARD)
-    public Uni<Answer> createWithoutPrefix(byte[] body, RoutingContext context) {
-        return create(body, context);
-    }
 
     private static boolean base64(String encodingFormat) {
         if (encodingFormat == null || "float".equals(encodingFormat)) {

@@ -2,7 +2,6 @@ package dev.bedrockgateway.api;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,6 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.bedrockgateway.catalog.BedrockModelIds;
 import dev.bedrockgateway.catalog.Catalog;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
@@ -25,13 +25,6 @@ import dev.bedrockgateway.openai.Model;
 @Produces(MediaType.WILDCARD)
 public class ModelsResource {
 
-    /** Model providers on Bedrock, read from the model id only when it is one of these. */
-    private static final Set<String> PROVIDERS = Set.of("anthropic", "meta", "mistral", "amazon", "cohere", "ai21",
-            "deepseek", "openai", "qwen", "writer", "stability", "twelvelabs", "luma", "google", "nvidia", "minimax",
-            "moonshot");
-    private static final Set<String> PROFILE_PREFIXES = Set.of("us", "eu", "apac", "global", "us-gov", "jp", "au",
-            "ca");
-
     private final ModelCatalog catalog;
 
     public ModelsResource(ModelCatalog catalog) {
@@ -39,7 +32,7 @@ public class ModelsResource {
     }
 
     @GET
-    @Path("v1/models")
+    @Path(OpenAiPaths.V1 + "models")
     public Response list() {
         Catalog current = catalog.current();
         List<Model> models = new ArrayList<>(current.groups().size());
@@ -48,21 +41,9 @@ public class ModelsResource {
     }
 
     @GET
-    @Path("models")
-    public Response listWithoutPrefix() {
-        return list();
-    }
-
-    @GET
-    @Path("v1/models/{id: .+}")
+    @Path(OpenAiPaths.V1 + "models/{id: .+}")
     public Response get(@PathParam("id") String id) {
         return json(OpenAiJson.write(model(id, catalog.resolve(id), catalog.current().loadedAt())));
-    }
-
-    @GET
-    @Path("models/{id: .+}")
-    public Response getWithoutPrefix(@PathParam("id") String id) {
-        return get(id);
     }
 
     private static Response json(byte[] body) {
@@ -78,13 +59,6 @@ public class ModelsResource {
      * {@code us.anthropic.claude...}); otherwise, e.g. for inference profile ARNs, simply Bedrock.
      */
     static String ownedBy(String modelId) {
-        String[] parts = modelId.split("\\.");
-        if (parts.length > 1 && PROVIDERS.contains(parts[0])) {
-            return parts[0];
-        }
-        if (parts.length > 2 && PROFILE_PREFIXES.contains(parts[0]) && PROVIDERS.contains(parts[1])) {
-            return parts[1];
-        }
-        return "amazon-bedrock";
+        return BedrockModelIds.provider(modelId).orElse("amazon-bedrock");
     }
 }

@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -93,13 +92,6 @@ public class ImageFetcher {
     private static final Logger LOG = Logger.getLogger(ImageFetcher.class);
 
     private static final Set<Integer> REDIRECT_STATUSES = Set.of(301, 302, 303, 307, 308);
-    private static final Map<String, String> IMAGE_TYPES = Map.of(
-            "image/png", "image/png",
-            "image/jpeg", "image/jpeg",
-            "image/jpg", "image/jpeg",
-            "image/gif", "image/gif",
-            "image/webp", "image/webp");
-    private static final String ACCEPT = "image/png, image/jpeg, image/gif, image/webp";
     private static final String USER_AGENT = "bedrock-gateway-image-fetcher";
     private static final int INITIAL_BUFFER = 64 * 1024;
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
@@ -277,7 +269,7 @@ public class ImageFetcher {
                     .setServer(SocketAddress.inetSocketAddress(url.port, address.getHostAddress()))
                     .setURI(url.requestUri)
                     .setFollowRedirects(false)
-                    .putHeader(HttpHeaders.ACCEPT, ACCEPT)
+                    .putHeader(HttpHeaders.ACCEPT, ImageType.SUPPORTED)
                     .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
             if (url.ipv6Literal()) {
                 options.putHeader(HttpHeaders.HOST, url.hostHeader());
@@ -327,12 +319,12 @@ public class ImageFetcher {
                 return;
             }
             String declaredType = mediaType(response.getHeader(HttpHeaders.CONTENT_TYPE));
-            String type = IMAGE_TYPES.get(declaredType);
+            ImageType type = ImageType.ofMediaType(declaredType).orElse(null);
             if (type == null) {
                 discard(req, response);
                 fail(fetchFailed(param, "Image URL does not point to a supported image: the host sent "
                         + (declaredType.isEmpty() ? "no content type" : "content type '" + declaredType + "'")
-                        + "; supported are image/png, image/jpeg, image/gif and image/webp."));
+                        + "; supported are " + ImageType.SUPPORTED + "."));
                 return;
             }
             long max = settings.maxBytes();

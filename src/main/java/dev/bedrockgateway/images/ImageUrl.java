@@ -55,7 +55,7 @@ final class ImageUrl {
         }
     }
 
-    /** Any scheme is accepted here except that only {@code http} and {@code https} can be fetched. */
+    /** Parses a URL of scheme {@code http} or {@code https}; whether {@code http} may be fetched is the fetcher's decision. */
     static ImageUrl parse(String text) throws Invalid {
         if (text == null || text.isBlank()) {
             throw new Invalid("Image URL is empty.");

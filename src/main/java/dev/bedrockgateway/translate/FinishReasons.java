@@ -29,4 +29,26 @@ public final class FinishReasons {
             default -> STOP;
         };
     }
+
+    /**
+     * A chat answer's finish reason: {@code tool_calls} whenever it holds tool calls (a model may say
+     * {@code end_turn} after calling tools), and {@code stop} when its only tool call was the forced tool that carries
+     * a {@code response_format} answer, which the client sees as content.
+     */
+    public static String forChat(String stopReason, boolean madeToolCalls, boolean structuredAnswer) {
+        String reason = fromStopReason(stopReason);
+        if (madeToolCalls && STOP.equals(reason)) {
+            return TOOL_CALLS;
+        }
+        if (!madeToolCalls && structuredAnswer && TOOL_CALLS.equals(reason)) {
+            return STOP;
+        }
+        return reason;
+    }
+
+    /** A legacy completion's finish reason: its enum has no {@code tool_calls} (stop, length, content_filter). */
+    public static String forCompletion(String stopReason) {
+        String reason = fromStopReason(stopReason);
+        return TOOL_CALLS.equals(reason) ? STOP : reason;
+    }
 }

@@ -15,8 +15,14 @@ public final class UnsupportedParams {
     private final boolean drop;
     private final List<String> dropped = new ArrayList<>();
 
-    public UnsupportedParams(boolean drop) {
+    /**
+     * @param drop {@code litellm_settings.drop_params}
+     * @param unknown request fields OpenAI does not define (paths such as {@code foo} or {@code messages[0].bar}),
+     *        collected by the JSON reader: the first is refused at once unless they are dropped
+     */
+    public UnsupportedParams(boolean drop, List<String> unknown) {
         this.drop = drop;
+        unknown.forEach(this::unknown);
     }
 
     /** An OpenAI parameter with a non-neutral value that has no Bedrock equivalent. */
@@ -31,7 +37,7 @@ public final class UnsupportedParams {
     }
 
     /** A parameter OpenAI does not define at all. */
-    public void unknown(String param) {
+    private void unknown(String param) {
         if (!drop) {
             throw OpenAiException.invalidRequest(param, ErrorTypes.CODE_UNKNOWN_PARAMETER,
                     "Unrecognized request argument supplied: " + param);

@@ -227,7 +227,7 @@ class ImageFetcherTest {
     void fetchesAnImage() {
         FetchedImage image = fetch(localFetcher(), local("/img.png"));
         assertArrayEquals(PNG, image.bytes());
-        assertEquals("image/png", image.contentType());
+        assertEquals(ImageType.PNG, image.type());
         assertEquals("127.0.0.1:" + port, seen.get("host"));
     }
 
@@ -235,7 +235,7 @@ class ImageFetcherTest {
     void contentTypeParametersAndCaseAreIgnored() {
         FetchedImage image = fetch(localFetcher(), local("/img.jpg"));
         assertArrayEquals(JPEG, image.bytes());
-        assertEquals("image/jpeg", image.contentType());
+        assertEquals(ImageType.JPEG, image.type());
     }
 
     @Test

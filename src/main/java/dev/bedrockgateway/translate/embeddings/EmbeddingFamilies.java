@@ -24,14 +24,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 
+import dev.bedrockgateway.catalog.BedrockModelIds;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 
 /**
  * Picks the {@link EmbeddingFamily} for a Bedrock model id, and holds the JSON plumbing the families share.
  *
- * <p>Mapping (after stripping one cross-region inference-profile prefix {@code us.}, {@code us-gov.}, {@code eu.},
- * {@code apac.}, {@code jp.}, {@code au.}, {@code ca.} or {@code global.}):
+ * <p>Mapping (of the base id, without a cross-region inference profile's geography, {@link BedrockModelIds}):
  * <ul>
  * <li>{@code amazon.titan-embed-text-v2*} -> {@link TitanTextV2}</li>
  * <li>{@code amazon.titan-embed-text-v1*}, {@code amazon.titan-embed-g1-text-02[:...]} -> {@link TitanTextV1}</li>
@@ -42,10 +42,6 @@ import dev.bedrockgateway.error.OpenAiException;
  * Anything else, ARNs included (an application inference profile ARN does not name its model), is empty.
  */
 public final class EmbeddingFamilies {
-
-    /** Geography prefixes of system-defined cross-region inference profile ids. */
-    private static final List<String> CROSS_REGION_PREFIXES =
-            List.of("us-gov.", "us.", "eu.", "apac.", "jp.", "au.", "ca.", "global.");
 
     private static final TitanTextV2 TITAN_V2 = new TitanTextV2();
     private static final TitanTextV1 TITAN_V1 = new TitanTextV1();
@@ -71,7 +67,7 @@ public final class EmbeddingFamilies {
         if (bedrockModelId == null) {
             return Optional.empty();
         }
-        String id = withoutCrossRegionPrefix(bedrockModelId);
+        String id = BedrockModelIds.withoutProfilePrefix(bedrockModelId);
         if (id.startsWith("amazon.titan-embed-text-v2")) {
             return Optional.of(TITAN_V2);
         }
@@ -88,15 +84,6 @@ public final class EmbeddingFamilies {
             return Optional.of(NOVA);
         }
         return Optional.empty();
-    }
-
-    private static String withoutCrossRegionPrefix(String id) {
-        for (String prefix : CROSS_REGION_PREFIXES) {
-            if (id.startsWith(prefix)) {
-                return id.substring(prefix.length());
-            }
-        }
-        return id;
     }
 
     /** The base id itself or a versioned form of it ({@code base:0}, {@code base:0:512}). */

@@ -1,7 +1,6 @@
-package dev.bedrockgateway.translate;
+package dev.bedrockgateway.translate.chat;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +12,8 @@ import dev.bedrockgateway.openai.ChatCompletionChunk.Delta;
 import dev.bedrockgateway.openai.ChatCompletionChunk.FunctionDelta;
 import dev.bedrockgateway.openai.ChatCompletionChunk.ToolCallDelta;
 import dev.bedrockgateway.openai.ThinkingBlock;
+import dev.bedrockgateway.translate.FinishReasons;
+import dev.bedrockgateway.translate.Usages;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDelta;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDeltaEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockStartEvent;
@@ -154,27 +155,12 @@ public final class ConverseStreamToChunks {
         if (reasoning.text() != null && !reasoning.text().isEmpty()) {
             return List.of(chunk(new Delta(null, null, reasoning.text(), null, null), null));
         }
-        if (reasoning.signature() != null) {
-            ThinkingBlock block = new ThinkingBlock(ThinkingBlock.THINKING, "", reasoning.signature(), null);
-            return List.of(chunk(new Delta(null, null, null, null, List.of(block)), null));
-        }
-        if (reasoning.redactedContent() != null) {
-            ThinkingBlock block = new ThinkingBlock(ThinkingBlock.REDACTED, null, null,
-                    Base64.getEncoder().encodeToString(reasoning.redactedContent().asByteArray()));
-            return List.of(chunk(new Delta(null, null, null, null, List.of(block)), null));
-        }
-        return List.of();
+        ThinkingBlock block = Reasoning.toThinkingBlock(reasoning);
+        return block == null ? List.of() : List.of(chunk(new Delta(null, null, null, null, List.of(block)), null));
     }
 
     private String finishReason(String stopReason) {
-        String reason = FinishReasons.fromStopReason(stopReason);
-        if (nextToolIndex > 0 && FinishReasons.STOP.equals(reason)) {
-            return FinishReasons.TOOL_CALLS;
-        }
-        if (nextToolIndex == 0 && !structuredOutputBlocks.isEmpty() && FinishReasons.TOOL_CALLS.equals(reason)) {
-            return FinishReasons.STOP;
-        }
-        return reason;
+        return FinishReasons.forChat(stopReason, nextToolIndex > 0, !structuredOutputBlocks.isEmpty());
     }
 
     private ChatCompletionChunk content(String text) {

@@ -1,4 +1,4 @@
-package dev.bedrockgateway.translate;
+package dev.bedrockgateway.translate.completions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +9,10 @@ import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.openai.CompletionRequest;
+import dev.bedrockgateway.translate.ConverseStreams;
+import dev.bedrockgateway.translate.Invalid;
+import dev.bedrockgateway.translate.SamplingParams;
+import dev.bedrockgateway.translate.UnsupportedParams;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
@@ -38,22 +42,23 @@ public final class CompletionsToConverse {
 
         /** The single prompt's request for ConverseStream (streams take one prompt). */
         public ConverseStreamRequest streamRequest() {
-            return SamplingParams.streamRequest(requests.get(0));
+            return ConverseStreams.of(requests.get(0));
         }
     }
 
     private CompletionsToConverse() {
     }
 
-    public static Translation toConverseRequests(CompletionRequest request, Deployment deployment, boolean dropParams,
-            List<String> unknownParams) {
-        UnsupportedParams params = new UnsupportedParams(dropParams);
-        unknownParams.forEach(params::unknown);
+    /**
+     * @param params the request's unsupported and unknown options: refused, or dropped under {@code drop_params}
+     */
+    public static Translation toConverseRequests(CompletionRequest request, Deployment deployment,
+            UnsupportedParams params) {
         List<String> prompts = prompts(request.prompt());
         boolean stream = Boolean.TRUE.equals(request.stream());
         boolean includeUsage = SamplingParams.includeUsage(stream, request.streamOptions());
         if (stream && prompts.size() > 1) {
-            throw SamplingParams.invalidValue("prompt", "streaming is supported for a single prompt only");
+            throw Invalid.value("prompt", "streaming is supported for a single prompt only");
         }
         if (request.suffix() != null && !request.suffix().isEmpty()) {
             params.unsupported("suffix", "cannot be honoured: Amazon Bedrock Converse has no fill-in-the-middle mode");
@@ -61,7 +66,7 @@ public final class CompletionsToConverse {
         SamplingParams.n(params, request.n());
         if (request.bestOf() != null) {
             if (request.bestOf() < 1 || request.bestOf() > 20) {
-                throw SamplingParams.invalidValue("best_of", request.bestOf() + " is not between 1 and 20");
+                throw Invalid.value("best_of", request.bestOf() + " is not between 1 and 20");
             }
             if (request.bestOf() > 1) {
                 params.unsupported("best_of", "cannot be honoured: Amazon Bedrock generates one completion");
@@ -69,7 +74,7 @@ public final class CompletionsToConverse {
         }
         if (request.logprobs() != null) {
             if (request.logprobs() < 0 || request.logprobs() > 5) {
-                throw SamplingParams.invalidValue("logprobs", request.logprobs() + " is not between 0 and 5");
+                throw Invalid.value("logprobs", request.logprobs() + " is not between 0 and 5");
             }
             params.unsupported("logprobs", "cannot be honoured: Amazon Bedrock does not return log probabilities");
         }
@@ -107,13 +112,13 @@ public final class CompletionsToConverse {
             return List.of(nonBlank(prompt.textValue(), "prompt"));
         }
         if (!prompt.isArray()) {
-            throw SamplingParams.invalidType("prompt", "a string or an array of strings");
+            throw Invalid.type("prompt", "a string or an array of strings");
         }
         if (prompt.isEmpty()) {
-            throw SamplingParams.invalidValue("prompt", "the array must not be empty");
+            throw Invalid.value("prompt", "the array must not be empty");
         }
         if (prompt.size() > MAX_PROMPTS) {
-            throw SamplingParams.invalidValue("prompt", "at most " + MAX_PROMPTS + " prompts are allowed");
+            throw Invalid.value("prompt", "at most " + MAX_PROMPTS + " prompts are allowed");
         }
         List<String> prompts = new ArrayList<>(prompt.size());
         for (int i = 0; i < prompt.size(); i++) {
@@ -125,7 +130,7 @@ public final class CompletionsToConverse {
                         "Token prompts cannot be served: Amazon Bedrock models take text prompts.");
             }
             if (!item.isTextual()) {
-                throw SamplingParams.invalidType(at, "a string");
+                throw Invalid.type(at, "a string");
             }
             prompts.add(nonBlank(item.textValue(), at));
         }
@@ -134,7 +139,7 @@ public final class CompletionsToConverse {
 
     private static String nonBlank(String text, String param) {
         if (text.isBlank()) {
-            throw SamplingParams.invalidValue(param, "the prompt must not be empty (Amazon Bedrock rejects empty text)");
+            throw Invalid.value(param, "the prompt must not be empty (Amazon Bedrock rejects empty text)");
         }
         return text;
     }

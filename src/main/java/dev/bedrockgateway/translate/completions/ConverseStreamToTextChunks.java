@@ -1,8 +1,10 @@
-package dev.bedrockgateway.translate;
+package dev.bedrockgateway.translate.completions;
 
 import java.util.List;
 
 import dev.bedrockgateway.openai.TextCompletion;
+import dev.bedrockgateway.translate.FinishReasons;
+import dev.bedrockgateway.translate.Usages;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDeltaEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
@@ -36,7 +38,7 @@ public final class ConverseStreamToTextChunks {
             return List.of(chunk(delta.delta().text(), null));
         }
         if (event instanceof MessageStopEvent stop) {
-            return List.of(chunk("", ConverseToCompletion.finishReason(stop.stopReasonAsString())));
+            return List.of(chunk("", FinishReasons.forCompletion(stop.stopReasonAsString())));
         }
         if (event instanceof ConverseStreamMetadataEvent metadata && includeUsage) {
             return List.of(new TextCompletion(id, TextCompletion.OBJECT, created, model, List.of(),

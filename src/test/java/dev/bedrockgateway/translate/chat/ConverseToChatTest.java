@@ -1,4 +1,4 @@
-package dev.bedrockgateway.translate;
+package dev.bedrockgateway.translate.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,16 +1,17 @@
-package dev.bedrockgateway.translate;
+package dev.bedrockgateway.translate.chat;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import dev.bedrockgateway.openai.ChatCompletion;
 import dev.bedrockgateway.openai.ThinkingBlock;
 import dev.bedrockgateway.openai.ToolCall;
+import dev.bedrockgateway.translate.Documents;
+import dev.bedrockgateway.translate.FinishReasons;
+import dev.bedrockgateway.translate.Usages;
 import software.amazon.awssdk.services.bedrockruntime.model.CitationGeneratedContent;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
-import software.amazon.awssdk.services.bedrockruntime.model.ReasoningContentBlock;
 
 /**
  * Bedrock Converse response -> OpenAI {@code chat.completion}. Every text block is kept (concatenated in order),
@@ -51,7 +52,13 @@ public final class ConverseToChat {
                             new ToolCall.FunctionCall(block.toolUse().name(), arguments)));
                 }
             } else if (block.reasoningContent() != null) {
-                reasoning(block.reasoningContent(), reasoning, thinking);
+                ThinkingBlock thought = Reasoning.toThinkingBlock(block.reasoningContent());
+                if (thought != null) {
+                    if (thought.thinking() != null) {
+                        reasoning.append(thought.thinking());
+                    }
+                    thinking.add(thought);
+                }
             } else if (block.citationsContent() != null) {
                 for (CitationGeneratedContent c : block.citationsContent().content()) {
                     if (c.text() != null) {
@@ -60,28 +67,12 @@ public final class ConverseToChat {
                 }
             }
         }
-        String finishReason = FinishReasons.fromStopReason(response.stopReasonAsString());
-        if (!toolCalls.isEmpty() && FinishReasons.STOP.equals(finishReason)) {
-            finishReason = FinishReasons.TOOL_CALLS;
-        } else if (toolCalls.isEmpty() && structured && FinishReasons.TOOL_CALLS.equals(finishReason)) {
-            finishReason = FinishReasons.STOP;
-        }
+        String finishReason = FinishReasons.forChat(response.stopReasonAsString(), !toolCalls.isEmpty(), structured);
         String content = text.length() == 0 && !toolCalls.isEmpty() ? null : text.toString();
         ChatCompletion.Message message = new ChatCompletion.Message("assistant", content, null, toolCalls,
                 reasoning.length() == 0 ? null : reasoning.toString(), thinking);
         return new ChatCompletion(id, ChatCompletion.OBJECT, created, model,
                 List.of(new ChatCompletion.Choice(0, message, finishReason, null)),
                 Usages.fromTokenUsage(response.usage()));
-    }
-
-    private static void reasoning(ReasoningContentBlock block, StringBuilder reasoning, List<ThinkingBlock> thinking) {
-        if (block.reasoningText() != null) {
-            String text = block.reasoningText().text() == null ? "" : block.reasoningText().text();
-            reasoning.append(text);
-            thinking.add(new ThinkingBlock(ThinkingBlock.THINKING, text, block.reasoningText().signature(), null));
-        } else if (block.redactedContent() != null) {
-            thinking.add(new ThinkingBlock(ThinkingBlock.REDACTED, null, null,
-                    Base64.getEncoder().encodeToString(block.redactedContent().asByteArray())));
-        }
     }
 }

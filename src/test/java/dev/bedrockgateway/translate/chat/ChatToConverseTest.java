@@ -1,4 +1,4 @@
-package dev.bedrockgateway.translate;
+package dev.bedrockgateway.translate.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +16,7 @@ import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelMode;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
+import dev.bedrockgateway.translate.UnsupportedParams;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
@@ -32,16 +32,15 @@ class ChatToConverseTest {
     static final Deployment LLAMA = new Deployment("llama", "meta.llama3-8b-instruct-v1:0", "us-east-1",
             ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
 
-    static ChatToConverse.Translation translation(String json, Deployment deployment, boolean drop) {
+    static ChatTranslation translation(String json, Deployment deployment, boolean drop) {
         OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
                 OpenAiJson.readerFor(ChatCompletionRequest.class), json.getBytes());
-        return ChatToConverse.toConverseRequest(parsed.value(), deployment, drop, parsed.unknownParams(), Map.of());
+        return ChatToConverse.toConverse(parsed.value(), deployment,
+                new UnsupportedParams(drop, parsed.unknownParams()));
     }
 
     static ConverseRequest translate(String json) {
-        OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
-                OpenAiJson.readerFor(ChatCompletionRequest.class), json.getBytes());
-        return ChatToConverse.toConverseRequest(parsed.value(), CLAUDE, false, parsed.unknownParams(), Map.of()).request();
+        return translation(json, CLAUDE, false).request();
     }
 
     static OpenAiException rejected(String json) {
@@ -122,7 +121,7 @@ class ChatToConverseTest {
 
     @Test
     void aDataUrlImageAboveBedrocksLimitIsA400NamingThePart() {
-        byte[] big = new byte[ChatToConverse.MAX_IMAGE_BYTES + 1024];
+        byte[] big = new byte[Images.MAX_IMAGE_BYTES + 1024];
         big[0] = (byte) 0x89;
         big[1] = 'P';
         big[2] = 'N';
@@ -229,7 +228,7 @@ class ChatToConverseTest {
                 {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"high"}""", LLAMA, false));
         assertEquals("reasoning_effort", llama.param());
         assertEquals("unsupported_parameter", llama.code());
-        ChatToConverse.Translation dropped = translation("""
+        ChatTranslation dropped = translation("""
                 {"model":"m","messages":[{"role":"user","content":"q"}],"reasoning_effort":"high","temperature":0.3}""",
                 CLAUDE, true);
         assertEquals(List.of("temperature"), dropped.droppedParams());
@@ -238,7 +237,7 @@ class ChatToConverseTest {
 
     @Test
     void structuredOutputForcesOneToolOrAnyWhenRealToolsExist() {
-        ChatToConverse.Translation jsonObject = translation("""
+        ChatTranslation jsonObject = translation("""
                 {"model":"m","messages":[{"role":"user","content":"q"}],"response_format":{"type":"json_object"}}""",
                 CLAUDE, false);
         assertEquals("json_response", jsonObject.structuredOutputTool());

@@ -1,10 +1,12 @@
-package dev.bedrockgateway.translate;
+package dev.bedrockgateway.translate.completions;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.bedrockgateway.openai.TextCompletion;
 import dev.bedrockgateway.openai.Usage;
+import dev.bedrockgateway.translate.FinishReasons;
+import dev.bedrockgateway.translate.Usages;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 
@@ -31,7 +33,7 @@ public final class ConverseToCompletion {
                 }
             }
             choices.add(new TextCompletion.Choice(text.toString(), i, null,
-                    finishReason(response.stopReasonAsString())));
+                    FinishReasons.forCompletion(response.stopReasonAsString())));
             Usage usage = Usages.fromTokenUsage(response.usage());
             prompt += usage.promptTokens();
             completion += usage.completionTokens();
@@ -39,11 +41,5 @@ public final class ConverseToCompletion {
         }
         return new TextCompletion(id, TextCompletion.OBJECT, created, model, choices,
                 new Usage(prompt, completion, prompt + completion, new Usage.PromptTokensDetails(cached)));
-    }
-
-    /** The legacy enum has no tool_calls: stop, length and content_filter only. */
-    static String finishReason(String stopReason) {
-        String reason = FinishReasons.fromStopReason(stopReason);
-        return FinishReasons.TOOL_CALLS.equals(reason) ? FinishReasons.STOP : reason;
     }
 }

@@ -1,0 +1,46 @@
+package dev.bedrockgateway.translate.chat;
+
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.openai.ChatCompletionRequest;
+import dev.bedrockgateway.translate.SamplingParams;
+import dev.bedrockgateway.translate.UnsupportedParams;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+
+/**
+ * OpenAI chat completion request -> Bedrock Converse request
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html). Pure and total: every input
+ * maps, or is refused with a 400 whose {@code param} names the field. Each concern has its own class: options,
+ * reasoning, structured output, the conversation's turns, tools and images.
+ */
+public final class ChatToConverse {
+
+    private ChatToConverse() {
+    }
+
+    /**
+     * @param params the request's unsupported and unknown options: refused, or dropped under {@code drop_params}
+     */
+    public static ChatTranslation toConverse(ChatCompletionRequest request, Deployment deployment,
+            UnsupportedParams params) {
+        boolean stream = Boolean.TRUE.equals(request.stream());
+        boolean includeUsage = SamplingParams.includeUsage(stream, request.streamOptions());
+        ChatOptions.checkUnsupported(request, params);
+        if (request.messages() == null || request.messages().isEmpty()) {
+            throw OpenAiException.invalidRequest("messages", "'messages' is required and must not be empty.");
+        }
+        Integer thinkingBudget = Reasoning.budget(request, deployment, params);
+        StructuredOutput structured = StructuredOutput.of(request.responseFormat(), thinkingBudget != null, params);
+        Conversation conversation = Conversation.of(request.messages(), Tools.choiceIsNone(request.toolChoice()));
+        ConverseRequest.Builder draft = ConverseRequest.builder()
+                .modelId(deployment.modelId())
+                .inferenceConfig(ChatOptions.inferenceConfig(request, deployment, thinkingBudget, params));
+        if (!conversation.system().isEmpty()) {
+            draft.system(conversation.system());
+        }
+        draft.toolConfig(Tools.toolConfig(request, conversation.toolNamesInHistory(), structured, params));
+        draft.additionalModelRequestFields(ChatOptions.additionalModelRequestFields(request, thinkingBudget));
+        return new ChatTranslation(draft.build(), conversation, params.dropped(),
+                structured == null ? null : structured.toolName(), stream, includeUsage);
+    }
+}
