@@ -1,9 +1,7 @@
 package dev.bedrockgateway.api;
 
-import java.util.List;
 import java.util.Map;
 
-import dev.bedrockgateway.observability.GatewayMetrics;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.buffer.Buffer;
 
@@ -20,14 +18,18 @@ import io.vertx.core.buffer.Buffer;
  */
 public record Answer(String contentType, Map<String, String> headers, byte[] document, Multi<Buffer> frames) {
 
-    static Answer json(List<String> droppedParams, Object document) {
-        return new Answer("application/json", Sse.headers(false, droppedParams), OpenAiJson.write(document), null);
+    /** A JSON answer. */
+    public static Answer json(String contentType, Map<String, String> headers, byte[] document) {
+        return new Answer(contentType, headers, document, null);
     }
 
-    /** An SSE answer; the stream counts in {@code gateway_streams_in_flight} while the client reads it. */
-    static Answer sse(List<String> droppedParams, Multi<?> chunks, GatewayMetrics metrics) {
-        return new Answer(Sse.EVENT_STREAM, Sse.headers(true, droppedParams), null, Sse.frames(chunks)
-                .onSubscription().invoke(metrics::streamOpened)
-                .onTermination().invoke(metrics::streamClosed));
+    /** A streamed answer, its frames ready to write as they are. */
+    public static Answer stream(String contentType, Map<String, String> headers, Multi<Buffer> frames) {
+        return new Answer(contentType, headers, null, frames);
+    }
+
+    /** The same answer with other frames (a stream's frames observed on their way). */
+    public Answer withFrames(Multi<Buffer> other) {
+        return new Answer(contentType, headers, document, other);
     }
 }

@@ -7,6 +7,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.governance.ApiKeys;
 import dev.bedrockgateway.observability.RequestRecord;
 import io.vertx.ext.web.RoutingContext;
 

@@ -9,7 +9,7 @@ import jakarta.inject.Singleton;
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.observability.GatewayMetrics;
-import dev.bedrockgateway.openai.ErrorResponse;
+import dev.bedrockgateway.openai.OpenAiJson;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -67,7 +67,7 @@ public class RequestLimits {
     }
 
     private static Buffer error(String message, String type, String code) {
-        return Buffer.buffer(OpenAiJson.write(new ErrorResponse(new ErrorResponse.Error(message, type, null, code))));
+        return Buffer.buffer(OpenAiJson.errorBody(message, type, null, code));
     }
 
     void install(@Observes Router router) {

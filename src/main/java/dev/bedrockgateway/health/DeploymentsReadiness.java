@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.bedrockgateway.routing.BedrockRouter;
+import dev.bedrockgateway.routing.Deployments;
 
 /**
  * Not ready while every deployment of every model is cooling down (all circuits open): the pod could only answer
@@ -16,14 +16,14 @@ import dev.bedrockgateway.routing.BedrockRouter;
 @ApplicationScoped
 public class DeploymentsReadiness implements HealthCheck {
 
-    private final BedrockRouter router;
+    private final Deployments deployments;
 
-    public DeploymentsReadiness(BedrockRouter router) {
-        this.router = router;
+    public DeploymentsReadiness(Deployments deployments) {
+        this.deployments = deployments;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("deployments").status(router.anyDeploymentUsable()).build();
+        return HealthCheckResponse.named("deployments").status(deployments.anyUsable()).build();
     }
 }

@@ -76,7 +76,6 @@ public class AccessLog {
     }
 
     private void finish(RoutingContext context, RequestRecord record) {
-        record.ended();
         long nanos = System.nanoTime() - record.startNanos();
         int status = context.response().getStatusCode();
         if (!context.response().ended()) {

@@ -1,8 +1,6 @@
 package dev.bedrockgateway.observability;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.bedrockgateway.catalog.Deployment;
@@ -11,7 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * What the gateway learned about one API request while serving it: who asked (key id, never the key), for which
  * model, which deployment answered, tokens, time to first token. Created when the request arrives
- * ({@link AccessLog}), filled in by the resources and the router, read once at the end for the access line and the
+ * ({@link AccessLog}), filled in by the pipeline and the router, read once at the end for the access line and the
  * metrics. Never holds prompt text or keys.
  */
 public final class RequestRecord {
@@ -33,8 +31,6 @@ public final class RequestRecord {
     private volatile int retries;
     private volatile String fallbackFrom;
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
-    private List<Runnable> onEnd;
-    private boolean ended;
 
     public RequestRecord(String requestId, long startNanos) {
         this.requestId = requestId;
@@ -148,35 +144,6 @@ public final class RequestRecord {
     public void fellBackFrom(String modelName) {
         if (fallbackFrom == null) {
             fallbackFrom = modelName;
-        }
-    }
-
-    /**
-     * Runs {@code cleanup} when the exchange is over — answered, failed, or the client gone — whatever happened to
-     * the answer's own pipeline (e.g. a stream the HTTP layer never subscribed to because the client left first).
-     */
-    public void onEnd(Runnable cleanup) {
-        synchronized (this) {
-            if (!ended) {
-                if (onEnd == null) {
-                    onEnd = new ArrayList<>(2);
-                }
-                onEnd.add(cleanup);
-                return;
-            }
-        }
-        cleanup.run(); // the exchange is already over
-    }
-
-    void ended() {
-        List<Runnable> cleanups;
-        synchronized (this) {
-            ended = true;
-            cleanups = onEnd;
-            onEnd = null;
-        }
-        if (cleanups != null) {
-            cleanups.forEach(Runnable::run);
         }
     }
 

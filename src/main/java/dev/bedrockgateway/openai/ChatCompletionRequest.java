@@ -56,7 +56,7 @@ public record ChatCompletionRequest(
         JsonNode promptCacheOptions,
         JsonNode moderation,
         JsonNode thinking,
-        JsonNode additionalModelRequestFields) {
+        JsonNode additionalModelRequestFields) implements OpenAiRequest {
 
     @RegisterForReflection
     public record StreamOptions(Boolean includeUsage, Boolean includeObfuscation) {

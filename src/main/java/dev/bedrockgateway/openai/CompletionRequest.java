@@ -27,5 +27,5 @@ public record CompletionRequest(
         Integer bestOf,
         JsonNode logitBias,
         String user,
-        Long seed) {
+        Long seed) implements OpenAiRequest {
 }

@@ -10,5 +10,5 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record EmbeddingRequest(String model, JsonNode input, String encodingFormat, Integer dimensions, String user,
-        String inputType) {
+        String inputType) implements OpenAiRequest {
 }

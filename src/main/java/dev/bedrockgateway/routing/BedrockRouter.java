@@ -1,13 +1,9 @@
 package dev.bedrockgateway.routing;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
@@ -20,18 +16,11 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.jboss.logging.Logger;
 
 import dev.bedrockgateway.bedrock.UpstreamFailure;
-import dev.bedrockgateway.catalog.Catalog;
 import dev.bedrockgateway.catalog.Deployment;
-import dev.bedrockgateway.catalog.ModelCatalog;
-import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
-import dev.bedrockgateway.ratelimit.ClientRateLimits;
-import dev.bedrockgateway.ratelimit.RateLimiter;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
-import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -60,64 +49,24 @@ public class BedrockRouter {
     private static final TypeLiteral<Uni<Object>> UNI = new TypeLiteral<>() {
     };
 
-    private final ModelCatalog catalog;
-    private final GatewayConfig.Routing config;
+    private final Deployments deployments;
     private final GatewayMetrics metrics;
-    private final RateLimiter limiter;
-    private final ClientRateLimits clientLimits;
-    private final Map<String, DeploymentState> states = new ConcurrentHashMap<>();
     private final AtomicLong turn = new AtomicLong();
-    private volatile Policy policy;
 
-    public BedrockRouter(ModelCatalog catalog, GatewayConfig config, GatewayMetrics metrics, RateLimiter limiter,
-            ClientRateLimits clientLimits) {
-        this.catalog = catalog;
-        this.config = config.routing();
+    public BedrockRouter(Deployments deployments, GatewayMetrics metrics) {
+        this.deployments = deployments;
         this.metrics = metrics;
-        this.limiter = limiter;
-        this.clientLimits = clientLimits;
-    }
-
-    /** The settings in force: the catalog's LiteLLM settings over the gateway's configuration. */
-    record Policy(Catalog catalog, Guard retry, int allowedFails, Duration cooldown, boolean leastBusy,
-            Map<Deployment, DeploymentState> byDeployment) {
-    }
-
-    private Policy policy() {
-        Catalog current = catalog.current();
-        Policy p = policy;
-        if (p != null && p.catalog() == current) {
-            return p;
-        }
-        synchronized (this) {
-            if (policy != null && policy.catalog() == current) {
-                return policy;
-            }
-            var settings = current.settings();
-            int retries = settings.numRetries().orElse(config.numRetries());
-            long delay = config.retryDelay().toMillis();
-            long jitter = Math.min(config.retryJitter().toMillis(), delay);
-            Guard retry = Guard.create().withDescription("bedrock retries")
-                    .withRetry().maxRetries(retries).delay(delay, ChronoUnit.MILLIS).jitter(jitter, ChronoUnit.MILLIS)
-                    .whenException(UpstreamFailure::isRetryable)
-                    .withExponentialBackoff().factor(2).maxDelay(config.retryMaxDelay().toMillis(), ChronoUnit.MILLIS)
-                    .done().done().build();
-            String strategy = settings.routingStrategy().orElse(config.strategy());
-            policy = new Policy(current, retry, settings.allowedFails().orElse(config.allowedFails()),
-                    settings.cooldownTime().orElse(config.cooldownTime()), !"simple-shuffle".equals(strategy),
-                    new IdentityHashMap<>());
-            return policy;
-        }
     }
 
     /**
      * Runs {@code call} on a deployment of {@code modelName}, retrying, cooling down and falling back as described
-     * above. {@code holdUntilDone} ties the deployment's bulkhead slot to the lifetime of what the call produced
-     * (a stream: until it ends); null releases it when the call's {@link Uni} completes.
+     * above. The deployment's bulkhead slot is held while the call's {@link Uni} runs; {@code holdUntilDone}, when
+     * given, hands it on to what the call produced, which releases it when it ends (a stream: when it completes, fails
+     * or is cancelled).
      */
     public <T> Uni<T> route(RequestRecord record, String modelName, Function<Deployment, Uni<T>> call,
             BiFunction<T, Runnable, T> holdUntilDone) {
-        Policy p = policy();
+        Deployments.Policy p = deployments.policy();
         List<String> chain = new ArrayList<>();
         chain.add(modelName);
         chain.addAll(p.catalog().settings().fallbacksOf(modelName));
@@ -125,7 +74,7 @@ public class BedrockRouter {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> Uni<T> tryModel(Policy p, RequestRecord record, List<String> chain, int index,
+    private <T> Uni<T> tryModel(Deployments.Policy p, RequestRecord record, List<String> chain, int index,
             Function<Deployment, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
         String name = chain.get(index);
         AtomicInteger attempts = new AtomicInteger();
@@ -154,21 +103,25 @@ public class BedrockRouter {
         return UpstreamFailure.isRetryable(failure) || failure instanceof NoDeploymentAvailable;
     }
 
-    private <T> Uni<T> once(Policy p, RequestRecord record, String modelName, Function<Deployment, Uni<T>> call,
-            BiFunction<T, Runnable, T> hold) {
-        List<Deployment> group = catalogGroup(p, modelName);
+    /** One attempt on one deployment; its slot is released when the attempt ends, or by what it produced. */
+    @SuppressWarnings("unchecked")
+    private <T> Uni<T> once(Deployments.Policy p, RequestRecord record, String modelName,
+            Function<Deployment, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
+        List<Deployment> group = p.catalog().find(modelName)
+                .orElseThrow(() -> OpenAiException.modelNotFound(modelName));
         DeploymentState chosen = pick(p, group);
         Deployment deployment = chosen.deployment();
         record.deployment(deployment);
         Runnable release = chosen.releaser();
-        if (hold != null) {
-            // A stream holds its slot until it ends, or at the latest until the exchange is over.
-            record.onEnd(release);
-        }
         Uni<T> guarded;
         try {
             Uni<T> upstream = call.apply(deployment);
-            guarded = (Uni<T>) chosen.breaker().get(() -> (Uni<Object>) (Uni<?>) upstream, UNI);
+            if (hold != null) {
+                // Handed on where it is produced, so that nothing between here and the caller can drop it unreleased.
+                upstream = upstream.onItem().transform(item -> hold.apply(item, release));
+            }
+            Uni<T> attempt = upstream;
+            guarded = (Uni<T>) chosen.breaker().get(() -> (Uni<Object>) (Uni<?>) attempt, UNI);
         } catch (RuntimeException e) {
             release.run();
             throw e;
@@ -180,7 +133,6 @@ public class BedrockRouter {
                         metrics.upstreamFailure(deployment.key(), u.code());
                     }
                 })
-                .onItem().transform(item -> hold == null ? item : hold.apply(item, release))
                 .onTermination().invoke((item, failure, cancelled) -> {
                     if (hold == null || failure != null || cancelled) {
                         release.run();
@@ -188,12 +140,8 @@ public class BedrockRouter {
                 });
     }
 
-    private static List<Deployment> catalogGroup(Policy p, String modelName) {
-        return p.catalog().find(modelName).orElseThrow(() -> OpenAiException.modelNotFound(modelName));
-    }
-
     /** The usable deployment to call, with a bulkhead slot and a request of its rpm budget taken. */
-    private DeploymentState pick(Policy p, List<Deployment> group) {
+    private DeploymentState pick(Deployments.Policy p, List<Deployment> group) {
         int size = group.size();
         int offset = (int) Math.floorMod(turn.getAndIncrement(), (long) size);
         boolean anyClosed = false;
@@ -201,30 +149,26 @@ public class BedrockRouter {
         DeploymentState best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (int i = 0; i < size; i++) {
-            DeploymentState state = state(p, group.get((offset + i) % size));
+            DeploymentState state = deployments.state(p, group.get((offset + i) % size));
             if (!state.usable()) {
                 continue;
             }
             anyClosed = true;
-            int load = state.inFlight();
-            if (load >= state.maxParallel()) {
+            if (state.full()) {
                 continue;
             }
             anyRoom = true;
-            if (!limiter.available(state.bucket(), state.limit())) {
+            if (!state.withinBudget()) {
                 continue;
             }
+            int load = state.inFlight();
             if (best == null || (p.leastBusy() && load < bestLoad)) {
                 best = state;
                 bestLoad = load;
             }
         }
-        if (best != null && best.tryAcquire()) {
-            if (best.limit().limited() && !limiter.acquire(best.bucket(), best.limit()).allowed()) {
-                best.releaser().run();
-            } else {
-                return best;
-            }
+        if (best != null && best.take()) {
+            return best;
         }
         String name = group.get(0).modelName();
         if (!anyClosed) {
@@ -248,160 +192,9 @@ public class BedrockRouter {
         return Long.toString(Math.max(1, (d.toMillis() + 999) / 1000));
     }
 
-    private UpstreamFailure coolingDown(Policy p, Deployment deployment) {
+    private static UpstreamFailure coolingDown(Deployments.Policy p, Deployment deployment) {
         return new UpstreamFailure(503, ErrorTypes.SERVER, "service_unavailable", "The deployment " + deployment.key()
                 + " is cooling down after repeated Bedrock failures.", Map.of("Retry-After", retryAfter(p.cooldown())),
                 null, true);
-    }
-
-    /** The state of {@code d}, looked up by identity within one catalog (no key built per request). */
-    private DeploymentState state(Policy p, Deployment d) {
-        Map<Deployment, DeploymentState> cache = p.byDeployment();
-        synchronized (cache) {
-            return cache.computeIfAbsent(d, k -> stateAcrossReloads(p, k));
-        }
-    }
-
-    /** Unchanged deployments keep their circuit and in-flight count when the catalog is reloaded. */
-    private DeploymentState stateAcrossReloads(Policy p, Deployment d) {
-        boolean alone = p.catalog().find(d.modelName()).map(List::size).orElse(1) == 1;
-        String key = d.key() + "|" + p.allowedFails() + "|" + p.cooldown().toMillis() + "|"
-                + d.maxParallelRequests().orElse(config.maxParallelRequests()) + "|" + d.rpm() + "|" + d.tpm() + "|"
-                + alone;
-        return states.computeIfAbsent(key, k -> new DeploymentState(d, alone, p.allowedFails(), p.cooldown(),
-                d.maxParallelRequests().orElse(config.maxParallelRequests()), metrics));
-    }
-
-    /**
-     * Records the tokens a request used: on the request, the client's TPM budgets and the deployment's
-     * {@code tpm} budget.
-     */
-    public void recordUsage(RequestRecord record, Deployment deployment, int inputTokens, int outputTokens) {
-        record.addTokens(inputTokens, outputTokens);
-        int used = inputTokens + outputTokens;
-        clientLimits.consumeTokens(record, used);
-        if (deployment != null && deployment.tpm().isPresent()) {
-            RateLimiter.Limit limit = new RateLimiter.Limit(deployment.rpm().orElse(0), deployment.tpm().getAsInt());
-            limiter.consumeTokens("deployment:" + deployment.key(), limit, used);
-        }
-    }
-
-    /**
-     * Whether at least one deployment of the catalog can take traffic: false only while every deployment that has
-     * been called is cooling down and none is left untried (readiness).
-     */
-    public boolean anyDeploymentUsable() {
-        Policy p = policy();
-        for (List<Deployment> group : p.catalog().groups().values()) {
-            for (Deployment d : group) {
-                if (state(p, d).usable()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** One deployment's circuit breaker, bulkhead and rpm/tpm budget. */
-    static final class DeploymentState {
-        private final Deployment deployment;
-        private final Guard breaker;
-        private final int maxParallel;
-        private final Duration cooldown;
-        private final AtomicInteger inFlight;
-        private final AtomicInteger circuitGauge;
-        private final RateLimiter.Limit limit;
-        private final String bucket;
-        private volatile CircuitBreakerState circuit = CircuitBreakerState.CLOSED;
-        private volatile long openedAt;
-
-        /**
-         * @param alone whether {@code deployment} is the only one of its model: then Bedrock's throttling does not
-         *        count towards its cool-down (LiteLLM's rule too). With nowhere else to send the request, cooling it
-         *        down would only turn "throttled, retry after a second" (429) into "nothing available" (503) for every
-         *        client of the model; its other failures still count.
-         */
-        DeploymentState(Deployment deployment, boolean alone, int allowedFails, Duration cooldown, int maxParallel,
-                GatewayMetrics metrics) {
-            this.deployment = deployment;
-            this.cooldown = cooldown;
-            this.maxParallel = maxParallel;
-            this.inFlight = metrics.upstreamInFlight(deployment.key());
-            this.circuitGauge = metrics.circuitState(deployment.key());
-            this.limit = new RateLimiter.Limit(deployment.rpm().orElse(0), deployment.tpm().orElse(0));
-            this.bucket = "deployment:" + deployment.key();
-            circuitGauge.set(0);
-            this.breaker = Guard.create().withDescription("deployment " + deployment.key())
-                    .withCircuitBreaker()
-                    .requestVolumeThreshold(allowedFails + 1).failureRatio(1.0).successThreshold(1)
-                    .delay(Math.max(1, cooldown.toMillis()), ChronoUnit.MILLIS)
-                    .when(failure -> UpstreamFailure.isRetryable(failure)
-                            && !(alone && ((UpstreamFailure) failure).status() == 429))
-                    .onStateChange(this::changed)
-                    .done().build();
-        }
-
-        private void changed(CircuitBreakerState state) {
-            if (state == CircuitBreakerState.OPEN) {
-                openedAt = System.nanoTime();
-                LOG.warnf("Deployment %s cooled down for %s after repeated Bedrock failures", deployment.key(),
-                        cooldown);
-            } else if (state == CircuitBreakerState.CLOSED && circuit != CircuitBreakerState.CLOSED) {
-                LOG.infof("Deployment %s serves again", deployment.key());
-            }
-            circuit = state;
-            circuitGauge.set(state == CircuitBreakerState.CLOSED ? 0 : state == CircuitBreakerState.OPEN ? 1 : 2);
-        }
-
-        /** Not cooling down: closed, half-open, or open for longer than the cool-down (next call is the trial). */
-        boolean usable() {
-            return circuit != CircuitBreakerState.OPEN || System.nanoTime() - openedAt >= cooldown.toNanos();
-        }
-
-        Deployment deployment() {
-            return deployment;
-        }
-
-        Guard breaker() {
-            return breaker;
-        }
-
-        int inFlight() {
-            return inFlight.get();
-        }
-
-        int maxParallel() {
-            return maxParallel;
-        }
-
-        RateLimiter.Limit limit() {
-            return limit;
-        }
-
-        String bucket() {
-            return bucket;
-        }
-
-        boolean tryAcquire() {
-            while (true) {
-                int now = inFlight.get();
-                if (now >= maxParallel) {
-                    return false;
-                }
-                if (inFlight.compareAndSet(now, now + 1)) {
-                    return true;
-                }
-            }
-        }
-
-        /** Releases the slot {@link #tryAcquire} took, once however often it is called. */
-        Runnable releaser() {
-            AtomicBoolean done = new AtomicBoolean();
-            return () -> {
-                if (done.compareAndSet(false, true)) {
-                    inFlight.decrementAndGet();
-                }
-            };
-        }
     }
 }

@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.bedrockgateway.api.openai.StreamingTest;
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.testing.EventStreamFrames;
 import dev.bedrockgateway.testing.Metrics;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import dev.bedrockgateway.api.openai.StreamingTest;
 import dev.bedrockgateway.testing.BedrockStandIn;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

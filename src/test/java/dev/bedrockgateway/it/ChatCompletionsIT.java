@@ -1,6 +1,6 @@
 package dev.bedrockgateway.it;
 
-import dev.bedrockgateway.api.ChatCompletionsResourceTest;
+import dev.bedrockgateway.api.openai.ChatCompletionsResourceTest;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** {@link ChatCompletionsResourceTest} against the packaged production artifact (the native executable where one was built). */

@@ -1,6 +1,6 @@
 package dev.bedrockgateway.it;
 
-import dev.bedrockgateway.api.EmbeddingsTest;
+import dev.bedrockgateway.api.openai.EmbeddingsTest;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** {@link EmbeddingsTest} against the packaged production artifact (the native executable where one was built). */

@@ -1,6 +1,6 @@
 package dev.bedrockgateway.it;
 
-import dev.bedrockgateway.api.StreamingTest;
+import dev.bedrockgateway.api.openai.StreamingTest;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** {@link StreamingTest} against the packaged production artifact (the native executable where one was built). */

@@ -35,7 +35,7 @@ class ProductionArtifactIT {
         for (Path jar : jars) {
             try (JarFile file = new JarFile(jar.toFile())) {
                 List<String> names = file.stream().map(e -> e.getName()).toList();
-                sawGatewayClasses |= names.contains("dev/bedrockgateway/api/ChatCompletionsResource.class");
+                sawGatewayClasses |= names.contains("dev/bedrockgateway/api/openai/ChatCompletionsResource.class");
                 List<String> simulator = names.stream().filter(n -> n.startsWith("dev/bedrockgateway/dev/")
                         || n.contains("DevBedrock") || n.contains("BedrockSimulator")).toList();
                 assertEquals(List.of(), simulator, jar.toString());

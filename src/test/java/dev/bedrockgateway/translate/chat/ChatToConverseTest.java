@@ -11,11 +11,12 @@ import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
-import dev.bedrockgateway.api.OpenAiJson;
+import dev.bedrockgateway.openai.OpenAiJson;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelMode;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
+import dev.bedrockgateway.pipeline.Parsed;
 import dev.bedrockgateway.translate.UnsupportedParams;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
@@ -33,7 +34,7 @@ class ChatToConverseTest {
             ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
 
     static ChatTranslation translation(String json, Deployment deployment, boolean drop) {
-        OpenAiJson.Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
+        Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
                 OpenAiJson.readerFor(ChatCompletionRequest.class), json.getBytes());
         return ChatToConverse.toConverse(parsed.value(), deployment,
                 new UnsupportedParams(drop, parsed.unknownParams()));

@@ -1,0 +1,43 @@
+package dev.bedrockgateway.api.openai;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.bedrockgateway.api.Answer;
+import dev.bedrockgateway.openai.OpenAiJson;
+import io.smallrye.mutiny.Multi;
+
+/** OpenAI's answers: JSON documents, and server-sent events as OpenAI writes them ({@link Sse}). */
+public final class OpenAiAnswers {
+
+    /** Names the request options dropped under {@code litellm_settings.drop_params: true}. */
+    public static final String DROPPED_PARAMS_HEADER = "x-bedrock-gateway-dropped-params";
+
+    private OpenAiAnswers() {
+    }
+
+    static Answer json(List<String> droppedParams, Object document) {
+        return Answer.json("application/json", headers(false, droppedParams), OpenAiJson.write(document));
+    }
+
+    /** The chunks as {@code data:} frames, then {@code data: [DONE]}, or an error frame if the stream fails. */
+    static Answer sse(List<String> droppedParams, Multi<?> chunks) {
+        return Answer.stream(Sse.EVENT_STREAM, headers(true, droppedParams), Sse.frames(chunks));
+    }
+
+    /** Response headers besides the media type: no caching for streams, and the dropped parameters if any. */
+    private static Map<String, String> headers(boolean stream, List<String> droppedParams) {
+        if (!stream && droppedParams.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> headers = new HashMap<>(4);
+        if (stream) {
+            headers.put("Cache-Control", "no-cache");
+        }
+        if (!droppedParams.isEmpty()) {
+            headers.put(DROPPED_PARAMS_HEADER, String.join(",", droppedParams));
+        }
+        return headers;
+    }
+}

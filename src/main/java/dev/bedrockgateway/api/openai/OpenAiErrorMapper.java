@@ -1,0 +1,86 @@
+package dev.bedrockgateway.api.openai;
+
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.bedrockgateway.error.ErrorTypes;
+import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.openai.OpenAiJson;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Every failure of an API request becomes OpenAI's error body ({@link OpenAiJson#errorBody}) with its status.
+ * Messages never carry stack traces or upstream request details.
+ */
+public class OpenAiErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(OpenAiErrorMapper.class);
+
+    @ServerExceptionMapper
+    public Response openAi(OpenAiException e) {
+        if (e.status() >= 500) {
+            LOG.warnf("%d %s: %s%s", e.status(), e.code(), e.getMessage(),
+                    e.getCause() == null ? "" : " (cause: " + e.getCause().getClass().getSimpleName() + ")");
+        }
+        Response.ResponseBuilder response = response(e.status(), e.type(), e.param(), e.code(), e.getMessage());
+        e.headers().forEach(response::header);
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, HttpServerRequest request) {
+        return response(404, ErrorTypes.INVALID_REQUEST, null, "unknown_url",
+                "Invalid URL (" + request.method() + " " + request.path() + ").").build();
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e, HttpServerRequest request) {
+        Response.ResponseBuilder response = response(405, ErrorTypes.INVALID_REQUEST, null, "method_not_allowed",
+                "Method " + request.method() + " is not allowed for " + request.path() + ".");
+        String allow = e.getResponse().getHeaderString("Allow");
+        if (allow != null) {
+            response.header("Allow", allow);
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unsupportedMediaType(NotSupportedException e) {
+        return response(415, ErrorTypes.INVALID_REQUEST, null, "unsupported_media_type",
+                "The request body must be JSON, sent with 'Content-Type: application/json'.").build();
+    }
+
+    @ServerExceptionMapper
+    public Response notAcceptable(NotAcceptableException e) {
+        return response(406, ErrorTypes.INVALID_REQUEST, null, "not_acceptable",
+                "This endpoint answers with application/json; check the Accept header.").build();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String type = status >= 500 ? ErrorTypes.SERVER : ErrorTypes.INVALID_REQUEST;
+        return response(status, type, null, null, Response.Status.fromStatusCode(status) == null ? "HTTP " + status
+                : Response.Status.fromStatusCode(status).getReasonPhrase() + ".").build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("Unexpected failure", e);
+        return response(500, ErrorTypes.SERVER, null, "internal_error", "The gateway failed unexpectedly.").build();
+    }
+
+    private static Response.ResponseBuilder response(int status, String type, String param, String code,
+            String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(OpenAiJson.errorBody(message, type, param, code));
+    }
+}

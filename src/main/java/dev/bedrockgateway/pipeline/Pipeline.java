@@ -1,0 +1,108 @@
+package dev.bedrockgateway.pipeline;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.bedrockgateway.api.Answer;
+import dev.bedrockgateway.bedrock.BedrockInvoker;
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.catalog.ModelCatalog;
+import dev.bedrockgateway.governance.ClientRateLimits;
+import dev.bedrockgateway.governance.UsageMeter;
+import dev.bedrockgateway.images.FetchedImage;
+import dev.bedrockgateway.images.ImageFetcher;
+import dev.bedrockgateway.images.RemoteImage;
+import dev.bedrockgateway.observability.GatewayMetrics;
+import dev.bedrockgateway.observability.RequestRecord;
+import dev.bedrockgateway.routing.BedrockRouter;
+import dev.bedrockgateway.translate.UnsupportedParams;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The way every API request to Bedrock goes, whatever its endpoint ({@link Surface}):
+ *
+ * <ol>
+ * <li>read and validate the body;</li>
+ * <li>resolve the model in the catalog;</li>
+ * <li>the gateway's checks of what the request asks;</li>
+ * <li>translate it for the model's first deployment, which validates the rest of it;</li>
+ * <li>admission: the key's and the gateway's rate limits (a request refused above has used none of them);</li>
+ * <li>fetch what the translation names (remote images), once each;</li>
+ * <li>route each Bedrock call the surface makes to a deployment ({@link Call}), with retries, cool-downs and
+ * fallbacks;</li>
+ * <li>answer: the surface writes JSON or a stream; the tokens used are recorded once, as Bedrock reports them.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class Pipeline {
+
+    private static final Uni<Map<String, FetchedImage>> NO_IMAGES = Uni.createFrom().item(Map.of());
+
+    /** What the calls of a request use. */
+    record Services(BedrockRouter router, BedrockInvoker bedrock, UsageMeter meter, GatewayMetrics metrics) {
+    }
+
+    private final ModelCatalog catalog;
+    private final ClientRateLimits admission;
+    private final ImageFetcher images;
+    private final Services services;
+
+    public Pipeline(ModelCatalog catalog, ClientRateLimits admission, ImageFetcher images, BedrockRouter router,
+            BedrockInvoker bedrock, UsageMeter meter, GatewayMetrics metrics) {
+        this.catalog = catalog;
+        this.admission = admission;
+        this.images = images;
+        this.services = new Services(router, bedrock, meter, metrics);
+    }
+
+    /**
+     * Serves one request of {@code surface}. Failures before the answer starts (thrown, or failing the {@link Uni})
+     * reach the client as ordinary HTTP errors in the surface's error shape.
+     */
+    public <Q, T> Uni<Answer> serve(RoutingContext exchange, byte[] body, Surface<Q, T> surface) {
+        RequestRecord record = RequestRecord.of(exchange);
+        Parsed<Q> parsed = surface.read(body);
+        Q request = parsed.value();
+        String model = surface.model(request);
+        Deployment deployment = surface.resolve(catalog, model);
+        record.request(surface.endpoint(), model, surface.stream(request));
+        surface.check(request);
+        boolean dropParams = catalog.current().settings().dropParams();
+        Function<Deployment, T> translate = d -> surface.translate(request, d,
+                new UnsupportedParams(dropParams, parsed.unknownParams()));
+        T first = translate.apply(deployment);
+        admission.admit(record);
+        List<RemoteImage> remote = surface.remoteImages(first);
+        return (remote.isEmpty() ? NO_IMAGES : fetch(remote))
+                .chain(fetched -> surface.answer(new Call<>(services, record, exchange, model, deployment,
+                        surface.withImages(first, fetched), d -> surface.withImages(translate.apply(d), fetched))))
+                .map(this::counted);
+    }
+
+    /** Remote images, fetched concurrently, each URL once. */
+    private Uni<Map<String, FetchedImage>> fetch(List<RemoteImage> refs) {
+        Map<String, RemoteImage> byUrl = new LinkedHashMap<>();
+        refs.forEach(ref -> byUrl.putIfAbsent(ref.url(), ref));
+        List<Uni<Map.Entry<String, FetchedImage>>> fetches = byUrl.values().stream()
+                .map(ref -> images.fetch(ref.url(), ref.param()).map(image -> Map.entry(ref.url(), image)))
+                .toList();
+        return Uni.join().all(fetches).andFailFast()
+                .map(entries -> entries.stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    }
+
+    /** A stream counts in {@code gateway_streams_in_flight} while the client reads it. */
+    private Answer counted(Answer answer) {
+        if (answer.frames() == null) {
+            return answer;
+        }
+        GatewayMetrics metrics = services.metrics();
+        return answer.withFrames(answer.frames().onSubscription().invoke(metrics::streamOpened)
+                .onTermination().invoke(metrics::streamClosed));
+    }
+}
