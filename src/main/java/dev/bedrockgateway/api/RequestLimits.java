@@ -1,5 +1,7 @@
 package dev.bedrockgateway.api;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,6 +13,7 @@ import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.openai.OpenAiJson;
 
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -23,9 +26,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Request size limits enforced before any body byte is read, answered in OpenAI's error shape (the HTTP layer's
- * own 413 and 431 have no body). Runs on the event loop ahead of every other route. The HTTP layer's limits
- * ({@code quarkus.http.limits.*}) are set above these, as a backstop for what never reaches a route.
+ * The checks every request meets first, before any body byte is read, answered in OpenAI's error shape (the HTTP
+ * layer's own 400, 413, 414 and 431 have no body): a well-formed URI no longer than the limit, and the size limits of
+ * headers and body. Runs on the event loop ahead of every other route. The HTTP layer's limits
+ * ({@code quarkus.http.limits.*}) are set above these, as a backstop for what never reaches a route, and Quarkus's own
+ * URI check is off ({@link dev.bedrockgateway.GatewayMain}) so that this one answers.
  *
  * <p>Also bounds the request bodies held in memory at once ({@code gateway.limits.max-in-flight-request-bytes}):
  * each costs several times its size in heap until its call to Bedrock is on the wire, and without a bound a few
@@ -34,11 +39,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 @Singleton
 public class RequestLimits {
 
+    private final Buffer malformedUri;
+    private final Buffer uriTooLong;
     private final Buffer bodyTooLarge;
     private final Buffer headersTooLarge;
     private final Buffer overloaded;
     private final long maxBytes;
     private final int maxHeaderBytes;
+    private final int maxUriBytes;
     private final long maxInFlightBytes;
     private final AtomicLong inFlightBytes = new AtomicLong();
     private final GatewayMetrics metrics;
@@ -52,8 +60,13 @@ public class RequestLimits {
         this.metrics = metrics;
         this.maxBytes = config.limits().maxRequestBytes();
         this.maxHeaderBytes = config.limits().maxHeaderBytes();
+        this.maxUriBytes = config.limits().maxUriBytes();
         this.maxInFlightBytes = config.limits().maxInFlightRequestBytes()
                 .orElse(Runtime.getRuntime().maxMemory() / 16);
+        this.malformedUri = error("The request URL is malformed: it is not a valid URI (check its percent-encoding).",
+                ErrorTypes.INVALID_REQUEST, "invalid_url");
+        this.uriTooLong = error("The request URL is longer than the gateway's limit of " + maxUriBytes + " bytes.",
+                ErrorTypes.INVALID_REQUEST, "url_too_long");
         this.overloaded = error("The gateway is holding as many request bodies as its memory allows; retry shortly.",
                 ErrorTypes.SERVER, "server_overloaded");
         this.bodyTooLarge = error("The request body is larger than the gateway's limit of " + maxBytes + " bytes.",
@@ -74,9 +87,25 @@ public class RequestLimits {
         router.route().order(Integer.MIN_VALUE + 1).handler(this::check).failureHandler(this::chunkedBodyTooLarge);
     }
 
+    /** Health and metrics are internal, but a malformed URI gets a clear 400 there too, not a failure inside them. */
+    void install(@Observes ManagementInterface management) {
+        management.router().route().order(Integer.MIN_VALUE).handler(rc -> {
+            if (validUri(rc.request().uri())) {
+                rc.next();
+            } else {
+                refuse(rc, 400, malformedUri);
+            }
+        });
+    }
+
     private void check(RoutingContext rc) {
+        String uri = rc.request().uri();
         long length = contentLength(rc.request().getHeader(HttpHeaders.CONTENT_LENGTH));
-        if (length > maxBytes) {
+        if (uri.length() > maxUriBytes) {
+            refuse(rc, 414, uriTooLong);
+        } else if (!validUri(uri)) {
+            refuse(rc, 400, malformedUri);
+        } else if (length > maxBytes) {
             refuse(rc, 413, bodyTooLarge);
         } else if (headerBytes(rc.request().headers()) > maxHeaderBytes) {
             refuse(rc, 431, headersTooLarge);
@@ -109,6 +138,16 @@ public class RequestLimits {
             refuse(rc, 413, bodyTooLarge);
         } else if (!rc.response().ended() && !(rc.failure() instanceof HttpClosedException)) {
             rc.next();
+        }
+    }
+
+    /** The check Quarkus makes when its own is on: the URI must parse (percent-escapes included). */
+    private static boolean validUri(String uri) {
+        try {
+            new URI(uri);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

@@ -33,7 +33,8 @@ public interface GatewayConfig {
 
     /**
      * Keys clients must send as {@code Authorization: Bearer <key>}; several may be given comma-separated.
-     * Overrides {@code general_settings.master_key} of the catalog.
+     * Overrides {@code general_settings.master_key} of the catalog. Only their SHA-256 digests are kept, and a key
+     * presented is compared with each in constant time.
      */
     Optional<List<String>> masterKey();
 
@@ -70,7 +71,7 @@ public interface GatewayConfig {
 
         /**
          * HTTP protocol of the async client: {@code HTTP1_1} (a pool of up to {@code max-concurrency} connections;
-         * measured cheaper per call than HTTP/2 in bench/) or {@code HTTP2} (one multiplexed connection).
+         * measured cheaper per call than HTTP/2, docs/performance/investigations.md) or {@code HTTP2} (one multiplexed connection).
          */
         @WithDefault("HTTP1_1")
         HttpProtocol protocol();
@@ -114,7 +115,11 @@ public interface GatewayConfig {
         @WithDefault("5S")
         Duration connectTimeout();
 
-        /** Maximum open connections (HTTP/1.1) or streams (HTTP/2) per region client. */
+        /**
+         * Maximum open connections (HTTP/1.1) or streams (HTTP/2) per region client. With the {@code VERTX} client
+         * they are shared evenly by the event loops' pools (64 each with the 4 loops of 2 cores); a call that finds its
+         * loop's pool busy waits for a connection.
+         */
         @WithDefault("256")
         int maxConcurrency();
     }
@@ -131,7 +136,11 @@ public interface GatewayConfig {
     }
 
     interface Limits {
-        /** Largest accepted request body in bytes; larger bodies are answered 413. */
+        /**
+         * Largest accepted request body in bytes; larger bodies are answered 413 {@code request_too_large}: before the
+         * body is read when {@code Content-Length} announces it, once the limit is passed for a chunked body. The
+         * connection is then closed.
+         */
         @WithDefault("16777216")
         long maxRequestBytes();
 
@@ -151,6 +160,14 @@ public interface GatewayConfig {
          */
         @WithDefault("32768")
         int maxHeaderBytes();
+
+        /**
+         * Longest request URI (path and query) in bytes; longer ones are answered 414. Keep it below
+         * {@code quarkus.http.limits.max-initial-line-length} (64K), above which the HTTP layer answers without a
+         * body.
+         */
+        @WithDefault("8192")
+        int maxUriBytes();
 
         /** Most messages one chat request may carry (400 beyond). */
         @WithDefault("2048")
@@ -236,6 +253,10 @@ public interface GatewayConfig {
 
     /** One line per API request (request id, key id, endpoint, model, status, latency, tokens; never keys or prompts). */
     interface AccessLog {
+        /**
+         * Whether each API request writes one line to the logger {@code bedrock-gateway.access} (in the JSON log format,
+         * its fields as separate keys). Its cost per request is measured in docs/performance/investigations.md.
+         */
         @WithDefault("true")
         boolean enabled();
     }
