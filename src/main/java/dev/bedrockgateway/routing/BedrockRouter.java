@@ -22,6 +22,7 @@ import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * Sends each Bedrock call to one deployment of the requested model and handles Bedrock's bad days, LiteLLM's way:
@@ -70,21 +71,68 @@ public class BedrockRouter {
         List<String> chain = new ArrayList<>();
         chain.add(modelName);
         chain.addAll(p.catalog().settings().fallbacksOf(modelName));
-        return tryModel(p, record, chain, 0, call, holdUntilDone);
+        Attempts attempts = new Attempts();
+        // Cancelled (the client left): the attempt under way is cancelled and no further one is made.
+        return tryModel(p, record, chain, 0, attempts, call, holdUntilDone).onCancellation().invoke(attempts::abandon);
+    }
+
+    /** The attempts of one routed call, which can be abandoned all at once. */
+    private static final class Attempts {
+        private boolean abandoned;
+        private Runnable cancelCurrent;
+
+        /** Runs one attempt, unless the call was abandoned; abandoning it fails the attempt, not to be retried. */
+        <T> Uni<T> run(Uni<T> attempt) {
+            return Uni.createFrom().emitter(emitter -> {
+                Cancellable running = attempt.subscribe().with(emitter::complete, emitter::fail);
+                emitter.onTermination(running::cancel);
+                Runnable cancel = () -> {
+                    running.cancel();
+                    emitter.fail(new CallAbandoned());
+                };
+                boolean now;
+                synchronized (this) {
+                    cancelCurrent = cancel;
+                    now = abandoned;
+                }
+                if (now) {
+                    cancel.run();
+                }
+            });
+        }
+
+        void abandon() {
+            Runnable cancel;
+            synchronized (this) {
+                abandoned = true;
+                cancel = cancelCurrent;
+            }
+            if (cancel != null) {
+                cancel.run();
+            }
+        }
+    }
+
+    /** The end of a call nobody waits for any more: neither retried nor counted against the deployment. */
+    static final class CallAbandoned extends RuntimeException {
+        CallAbandoned() {
+            super("the call was abandoned", null, false, false);
+        }
     }
 
     @SuppressWarnings("unchecked")
     private <T> Uni<T> tryModel(Deployments.Policy p, RequestRecord record, List<String> chain, int index,
-            Function<Deployment, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
+            Attempts attempts, Function<Deployment, Uni<T>> call, BiFunction<T, Runnable, T> hold) {
         String name = chain.get(index);
-        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger made = new AtomicInteger();
         Uni<T> attemptsOfModel = (Uni<T>) p.retry().get(() -> {
-            if (attempts.getAndIncrement() > 0) {
+            if (made.getAndIncrement() > 0) {
                 record.retried();
                 Deployment last = record.deployment();
                 metrics.retry(last == null ? name : last.key());
             }
-            return Uni.createFrom().deferred(() -> (Uni<Object>) (Uni<?>) once(p, record, name, call, hold));
+            return attempts.run(Uni.createFrom().deferred(() -> (Uni<Object>) (Uni<?>) once(p, record, name, call,
+                    hold)));
         }, UNI);
         if (index + 1 >= chain.size()) {
             return attemptsOfModel;
@@ -94,7 +142,7 @@ public class BedrockRouter {
             LOG.debugf("Model %s exhausted (%s); falling back to %s", name, failure.getMessage(), next);
             metrics.fallback(name, next);
             record.fellBackFrom(chain.get(0));
-            return tryModel(p, record, chain, index + 1, call, hold);
+            return tryModel(p, record, chain, index + 1, attempts, call, hold);
         });
     }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The class archive that {@code Dockerfile.jvm} trains during the image build ({@code src/main/docker/aot-train.sh}
  * with a {@code .jsa} file: a dynamic CDS archive), made here from the packaged jar with the JDK that runs the tests.
  * It must hold the gateway's own classes and its libraries', not only the JDK's: that is what the aot-jar layout is
- * for, and what brings start-up under a second (bench/README.md). The gateway is then started with
+ * for, and what brings start-up under a second (docs/performance/). The gateway is then started with
  * {@code -Xshare:on}, which makes an archive the JVM cannot use a start-up failure instead of a warning.
  */
 class ClassArchiveIT {
@@ -36,8 +36,6 @@ class ClassArchiveIT {
     static final String JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString();
     /** JDK 17's words for a class taken from the dynamic archive (the JDK's own base archive is "(top)"-less). */
     static final Pattern FROM_ARCHIVE = Pattern.compile("\\[class,load\\] (\\S+) source: shared objects file \\(top\\)");
-    /** A class read and parsed from one of the application's jars at run time. */
-    static final Pattern FROM_A_JAR = Pattern.compile("\\[class,load\\] (\\S+) source: (jar:)?file:.*\\.jar");
 
     @Test
     void aTrainedArchiveHoldsTheGatewaysAndItsLibrariesClasses(@TempDir Path dir) throws Exception {
@@ -68,15 +66,11 @@ class ClassArchiveIT {
             BufferedReader log = new BufferedReader(new InputStreamReader(gateway.getInputStream(),
                     StandardCharsets.UTF_8));
             Set<String> archived = new HashSet<>();
-            Set<String> fromJars = new HashSet<>();
             StringBuilder head = new StringBuilder();
             int[] ports = StartupLog.ports(log, line -> {
                 Matcher m = FROM_ARCHIVE.matcher(line);
-                Matcher j = FROM_A_JAR.matcher(line);
                 if (m.find()) {
                     archived.add(m.group(1));
-                } else if (j.find()) {
-                    fromJars.add(j.group(1));
                 } else if (head.length() < 4000 && !line.contains("[class,load]")) {
                     head.append(line).append('\n');
                 }
@@ -87,10 +81,8 @@ class ClassArchiveIT {
             assertTrue(archived.contains("software.amazon.awssdk.auth.credentials.AwsCredentialsProvider"),
                     "the AWS SDK's");
             assertTrue(archived.contains("io.vertx.core.http.impl.HttpServerImpl"), "Vert.x's");
-            assertTrue(archived.size() > 3000, "most classes loaded at start come from the archive: " + archived.size());
-            // With the fast-jar layout the archive still takes about 3,800 classes, but about 650 more are read from
-            // the jars at every start (Quarkus' own class loader), and start-up takes 1.0-1.3 s instead of 0.7-0.9.
-            assertTrue(fromJars.size() < 50, fromJars.size() + " classes read from the jars at start-up: " + fromJars);
+            // How many classes the archive spares the start (and so the start-up time) is the benchmark's to measure
+            // (bench/run --aot), not this test's.
 
             HttpResponse<String> models = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + ports[0] + "/v1/models"))
