@@ -56,8 +56,6 @@ gateway_env() {
 
 # make_tls DIR: a key and self-signed certificate for localhost (DIR/key.pem, DIR/cert.pem) and a JVM trust store
 # holding the certificate (DIR/trust.p12), for a stand-in served over TLS: STANDIN_TLS_DIR=DIR (bench/ab --tls).
-# The Common Runtime's HTTP client reads only the system's CA bundle, not the JVM's trust store: for its runs the
-# certificate must be appended to /etc/ssl/certs/ca-certificates.crt (bench/README.md, "TLS to Bedrock").
 make_tls() {
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
     -addext subjectAltName=DNS:localhost -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null

@@ -77,9 +77,8 @@ public interface GatewayConfig {
 
         /**
          * The SDK's HTTP client for Bedrock: {@code VERTX} (Vert.x's HTTP client, a pool per event loop: a call is
-         * sent and answered on the event loop of its request; the least CPU and added latency in bench/), {@code CRT}
-         * (the AWS Common Runtime's native client, on event loops of its own) or {@code NETTY} (the SDK's Netty client
-         * on Vert.x's event loops). {@code HTTP2} always takes Netty.
+         * sent and answered on the event loop of its request; the least CPU and added latency in bench/) or
+         * {@code NETTY} (the SDK's Netty client on Vert.x's event loops). {@code HTTP2} always takes Netty.
          */
         @WithDefault("VERTX")
         HttpClientKind httpClient();
@@ -126,7 +125,6 @@ public interface GatewayConfig {
 
     enum HttpClientKind {
         VERTX,
-        CRT,
         NETTY
     }
 

@@ -14,8 +14,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * By default Bedrock is called through Vert.x's HTTP client ({@link VertxSdkHttpClient}, whose own tests cover TLS and
- * answering on the calling event loop); the rest of the suite goes through it too ({@link CommonRuntimeClientTest}
- * covers the Common Runtime's client, {@link EventLoopsTest} Netty).
+ * answering on the calling event loop); the rest of the suite goes through it too ({@link EventLoopsTest} covers
+ * Netty).
  */
 @QuarkusTest
 @WithTestResource(BedrockStandIn.class)
