@@ -63,6 +63,34 @@ make_tls() {
     -storepass changeit >/dev/null 2>&1
 }
 
+# The Bedrock stand-in is the dev-mode simulator (src/main/java/dev/bedrockgateway/dev/) run as its own process
+# (SimulatorMain). ./mvnw package strips its classes from the application and keeps a copy in target/simulator-classes;
+# the jars it needs (Vert.x, Netty, Jackson, the SDK's event-stream codec) are the gateway's own, in
+# target/quarkus-app/lib/main. Both come from this checkout's last package build, whatever jar is measured. It serves
+# HTTP/1.1 and h2c (prior knowledge) on one port, and checks that requests carry SigV4 headers of the right shape:
+# the floor's requests have a fixed pair (bench/post.lua, bench/ttft.js).
+SIMULATOR_JVM_FLAGS="-XX:+UseSerialGC -Xms64m -Xmx256m"
+
+# start_simulator LATENCY_MS STREAM_EVENTS STREAM_GAP_MS OUT LOG: the simulator in the background (HTTPS with
+# STANDIN_TLS_DIR's key.pem and cert.pem when set) -> SI_PID, SI_PORT, once it listens. The caller owns SI_PID.
+start_simulator() {
+  local classes="$REPO_DIR/target/simulator-classes" lib="$REPO_DIR/target/quarkus-app/lib/main"
+  [[ -d "$classes/dev" && -d "$lib" ]] || die "no simulator in $classes and $lib: run ./mvnw package first"
+  rm -f "$4"
+  # shellcheck disable=SC2086  # SIMULATOR_JVM_FLAGS is a word list
+  java $SIMULATOR_JVM_FLAGS -cp "$classes:$lib/*" dev.bedrockgateway.dev.SimulatorMain --latency-ms "$1" \
+    --stream-events "$2" --stream-gap-ms "$3" \
+    ${STANDIN_TLS_DIR:+--tls-key "$STANDIN_TLS_DIR/key.pem" --tls-cert "$STANDIN_TLS_DIR/cert.pem"} >"$4" 2>"$5" &
+  SI_PID=$!
+  for ((i = 0; i < 600; i++)); do
+    [[ -s "$4" && "$(tail -c 1 "$4")" == "" ]] && break  # the whole line, newline included
+    kill -0 "$SI_PID" 2>/dev/null || die "the simulator exited: $(cat "$5")"
+    sleep 0.05
+  done
+  [[ -s "$4" ]] || { kill "$SI_PID" 2>/dev/null; die "the simulator did not start within 30 s: $(cat "$5")"; }
+  SI_PORT="$(sed -n '1s/^.*://p' "$4")"
+}
+
 # What bench/ab and bench/phases share (bench/run logs and times these steps itself). Both keep their processes in the
 # array PIDS and their files in the directory WORK, and define die().
 
@@ -82,14 +110,10 @@ bench_cleanup() {
   exit "$status"
 }
 
-# launch_standin LATENCY_MS STREAM_GAP_MS: the stand-in (10 deltas per stream) in the background -> SI_PORT (HTTP/1.1)
+# launch_standin LATENCY_MS STREAM_GAP_MS: the simulator (10 deltas per stream) in the background -> SI_PORT
 launch_standin() {
-  node "$BENCH_DIR/standin.js" --latency-ms "$1" --stream-events 10 --stream-gap-ms "$2" \
-    ${STANDIN_TLS_DIR:+--tls-dir "$STANDIN_TLS_DIR"} >"$WORK/standin.out" \
-    2>"$WORK/standin.log" &
-  PIDS+=($!)
-  for ((i = 0; i < 100; i++)); do [[ -s "$WORK/standin.out" ]] && break; sleep 0.05; done
-  SI_PORT="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).http1Port)' "$WORK/standin.out")"
+  start_simulator "$1" 10 "$2" "$WORK/standin.out" "$WORK/standin.log"
+  PIDS+=("$SI_PID")
 }
 
 # await_ready PID MANAGEMENT_PORT LOG NAME: waits until the gateway answers /q/health/ready with 200 (at most 120 s)

@@ -18,7 +18,7 @@
 # The requests go to a Bedrock endpoint at TRAIN_BEDROCK_ENDPOINT. By default nothing listens there, so every model
 # call fails at once with a 502: that still trains parsing, translation, signing, the HTTP client and the error paths,
 # but not the reading of Bedrock's answers (classes the archive lacks are loaded from the jars as usual). Point it at
-# a stand-in (bench/standin.js) to train those too. Other settings: TRAIN_PORT, TRAIN_MANAGEMENT_PORT (18080, 19000),
+# a stand-in (the Bedrock simulator, started as bench/common.sh's start_simulator does) to train those too. Other settings: TRAIN_PORT, TRAIN_MANAGEMENT_PORT (18080, 19000),
 # TRAIN_ROUNDS (40).
 set -euo pipefail
 export LC_ALL=C   # ${#body} counts bytes
