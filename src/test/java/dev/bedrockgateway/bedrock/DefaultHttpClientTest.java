@@ -6,9 +6,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.bedrockgateway.testing.BedrockStandIn;
+import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -18,18 +16,15 @@ import io.quarkus.test.junit.QuarkusTest;
  * Netty).
  */
 @QuarkusTest
-@WithTestResource(BedrockStandIn.class)
+@WithTestResource(SimulatedBedrock.class)
 class DefaultHttpClientTest {
 
     @Inject
     BedrockClients clients;
 
-    @BedrockStandIn.Inject
-    WireMockServer bedrock;
-
     @Test
     void bedrockIsCalledThroughVertxAndAnswersOnItsEventLoops() throws Exception {
         assertEquals("VertxHttp", clients.httpClientName());
-        assertEquals("Hi on vert.x-eventloop-thread-N", EventLoopsTest.answerAndItsThread(clients, bedrock));
+        EventLoopsTest.assertAnswerArrivesOnAVertxEventLoop(clients);
     }
 }
