@@ -10,7 +10,8 @@ import io.vertx.core.http.PoolOptions;
 /**
  * The least a JVM HTTP hop costs on this machine, for bench/hop: a reverse proxy on the gateway's own Vert.x and
  * Netty (the jars of its build), with nothing else — no parsing, translation, signing, routing, metrics or logging.
- * Every POST it receives is sent, body unchanged, to one path of the upstream, and the upstream's answer is returned.
+ * Every POST it receives is sent, body and SigV4 headers unchanged, to one path of the upstream, and the upstream's
+ * answer is returned.
  * It is not part of the gateway; it runs from source ({@code java -cp <jars> bench/BareProxy.java}).
  *
  * <pre>java -cp VERTX_AND_NETTY_JARS bench/BareProxy.java PORT UPSTREAM_PORT UPSTREAM_PATH</pre>
@@ -31,7 +32,9 @@ public class BareProxy {
                         new PoolOptions().setHttp1MaxSize(128));
                 vertx.createHttpServer().requestHandler(request -> request.body()
                         .compose(body -> upstream.request(HttpMethod.POST, upstreamPort, "127.0.0.1", upstreamPath)
-                                .compose(out -> out.putHeader("content-type", "application/json").send(body)))
+                                .compose(out -> out.putHeader("content-type", "application/json")
+                                        .putHeader("authorization", request.getHeader("authorization"))
+                                        .putHeader("x-amz-date", request.getHeader("x-amz-date")).send(body)))
                         .compose(answer -> answer.body())
                         .onSuccess(answer -> request.response().putHeader("content-type", "application/json")
                                 .end(answer))

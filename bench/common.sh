@@ -1,13 +1,13 @@
 # Shared by bench/run and bench/ab (sourced; BENCH_DIR must be set).
 
 # JVM flags: the container's (src/main/docker/Dockerfile.jvm, whose GC_* settings are the JVM's defaults, so they are
-# not repeated here) and the JBoss log manager; see bench/README.md for the variants that were compared. Both images
+# not repeated here) and the JBoss log manager; see docs/performance/investigations.md for the variants that were compared. Both images
 # share the stack, code cache, Netty arena and native heap trimming flags.
 SHARED_JVM_FLAGS="-Xss256k -XX:ReservedCodeCacheSize=48m -Dio.netty.allocator.numDirectArenas=2 -Dio.netty.allocator.numHeapArenas=2 -XX:TrimNativeHeapInterval=2000"
 LOG_MANAGER_FLAG="-Djava.util.logging.manager=org.jboss.logmanager.LogManager"
 DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms80m -Xmx320m -Xmn48m -XX:SurvivorRatio=6 $SHARED_JVM_FLAGS -XX:+UseTransparentHugePages $LOG_MANAGER_FLAG"
 # src/main/docker/Dockerfile.jvm-aot's, for JDK 25 (bench/run --aot): G1, because JDK 25's serial collector lets the
-# heap grow to -Xmx under embeddings load (see bench/README.md, "JDK 25 and the AOT cache"), and so the young generation
+# heap grow to -Xmx under embeddings load (see docs/performance/investigations.md, "JDK 25 and the AOT cache"), and so the young generation
 # left to G1's own sizing; without transparent huge pages, which saved CPU on JDK 17 but not on JDK 25 with G1.
 AOT_JVM_FLAGS="-XX:+UseG1GC -Xms128m -Xmx320m $SHARED_JVM_FLAGS $LOG_MANAGER_FLAG"
 
@@ -56,13 +56,39 @@ gateway_env() {
 
 # make_tls DIR: a key and self-signed certificate for localhost (DIR/key.pem, DIR/cert.pem) and a JVM trust store
 # holding the certificate (DIR/trust.p12), for a stand-in served over TLS: STANDIN_TLS_DIR=DIR (bench/ab --tls).
-# The Common Runtime's HTTP client reads only the system's CA bundle, not the JVM's trust store: for its runs the
-# certificate must be appended to /etc/ssl/certs/ca-certificates.crt (bench/README.md, "TLS to Bedrock").
 make_tls() {
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
     -addext subjectAltName=DNS:localhost -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null
   keytool -importcert -noprompt -alias standin -file "$1/cert.pem" -storetype PKCS12 -keystore "$1/trust.p12" \
     -storepass changeit >/dev/null 2>&1
+}
+
+# The Bedrock stand-in is the dev-mode simulator (src/main/java/dev/bedrockgateway/dev/) run as its own process
+# (SimulatorMain). ./mvnw package strips its classes from the application and keeps a copy in target/simulator-classes;
+# the jars it needs (Vert.x, Netty, Jackson, the SDK's event-stream codec) are the gateway's own, in
+# target/quarkus-app/lib/main. Both come from this checkout's last package build, whatever jar is measured. It serves
+# HTTP/1.1 and h2c (prior knowledge) on one port, and checks that requests carry SigV4 headers of the right shape:
+# the floor's requests have a fixed pair (bench/post.lua, bench/ttft.js).
+SIMULATOR_JVM_FLAGS="-XX:+UseSerialGC -Xms64m -Xmx256m"
+
+# start_simulator LATENCY_MS STREAM_EVENTS STREAM_GAP_MS OUT LOG: the simulator in the background (HTTPS with
+# STANDIN_TLS_DIR's key.pem and cert.pem when set) -> SI_PID, SI_PORT, once it listens. The caller owns SI_PID.
+start_simulator() {
+  local classes="$REPO_DIR/target/simulator-classes" lib="$REPO_DIR/target/quarkus-app/lib/main"
+  [[ -d "$classes/dev" && -d "$lib" ]] || die "no simulator in $classes and $lib: run ./mvnw package first"
+  rm -f "$4"
+  # shellcheck disable=SC2086  # SIMULATOR_JVM_FLAGS is a word list
+  java $SIMULATOR_JVM_FLAGS -cp "$classes:$lib/*" dev.bedrockgateway.dev.SimulatorMain --latency-ms "$1" \
+    --stream-events "$2" --stream-gap-ms "$3" \
+    ${STANDIN_TLS_DIR:+--tls-key "$STANDIN_TLS_DIR/key.pem" --tls-cert "$STANDIN_TLS_DIR/cert.pem"} >"$4" 2>"$5" &
+  SI_PID=$!
+  for ((i = 0; i < 600; i++)); do
+    [[ -s "$4" && "$(tail -c 1 "$4")" == "" ]] && break  # the whole line, newline included
+    kill -0 "$SI_PID" 2>/dev/null || die "the simulator exited: $(cat "$5")"
+    sleep 0.05
+  done
+  [[ -s "$4" ]] || { kill "$SI_PID" 2>/dev/null; die "the simulator did not start within 30 s: $(cat "$5")"; }
+  SI_PORT="$(sed -n '1s/^.*://p' "$4")"
 }
 
 # What bench/ab and bench/phases share (bench/run logs and times these steps itself). Both keep their processes in the
@@ -84,14 +110,10 @@ bench_cleanup() {
   exit "$status"
 }
 
-# launch_standin LATENCY_MS STREAM_GAP_MS: the stand-in (10 deltas per stream) in the background -> SI_PORT (HTTP/1.1)
+# launch_standin LATENCY_MS STREAM_GAP_MS: the simulator (10 deltas per stream) in the background -> SI_PORT
 launch_standin() {
-  node "$BENCH_DIR/standin.js" --latency-ms "$1" --stream-events 10 --stream-gap-ms "$2" \
-    ${STANDIN_TLS_DIR:+--tls-dir "$STANDIN_TLS_DIR"} >"$WORK/standin.out" \
-    2>"$WORK/standin.log" &
-  PIDS+=($!)
-  for ((i = 0; i < 100; i++)); do [[ -s "$WORK/standin.out" ]] && break; sleep 0.05; done
-  SI_PORT="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).http1Port)' "$WORK/standin.out")"
+  start_simulator "$1" 10 "$2" "$WORK/standin.out" "$WORK/standin.log"
+  PIDS+=("$SI_PID")
 }
 
 # await_ready PID MANAGEMENT_PORT LOG NAME: waits until the gateway answers /q/health/ready with 200 (at most 120 s)

@@ -9,6 +9,8 @@
 //           --mode bedrock: the first event-stream frame with :event-type contentBlockDelta
 //   total - from sending the request to the end of the response body.
 // Errors: non-200 status, socket errors, streams without content, OpenAI streams not ending in "data: [DONE]".
+// --mode bedrock requests carry SigV4 headers of the right shape, as the simulator requires (it checks their shape,
+// not the signature).
 //
 // Usage: node ttft.js --url URL --mode openai|bedrock --body-file FILE [--token T] [--concurrency 64]
 //                     [--duration 10] [--warmup 0]
@@ -42,6 +44,11 @@ const url = new URL(o.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency, maxFreeSockets: o.concurrency });
 const headers = { 'content-type': 'application/json', 'content-length': body.length, accept: '*/*' };
 if (o.token) headers.authorization = `Bearer ${o.token}`;
+if (o.mode === 'bedrock') {
+  headers.authorization = 'AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK/20250101/us-east-1/bedrock/aws4_request, '
+    + `SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+  headers['x-amz-date'] = '20250101T000000Z';
+}
 
 const now = () => Number(process.hrtime.bigint() / 1000n); // µs
 

@@ -4,7 +4,7 @@
 #             src/main/docker/Dockerfile.jvm and by bench/run --aot on JDK 17-24;
 #   NAME.aot  an AOT cache (JDK 25+: JEP 483, 514; -XX:AOTCacheOutput, run with -XX:AOTCache), used by
 #             src/main/docker/Dockerfile.jvm-aot and by bench/run --aot on JDK 25+.
-# See bench/README.md ("Start-up: a class archive trained on the gateway").
+# See docs/performance/investigations.md ("Start-up: a class archive trained on the gateway").
 #
 #   aot-train.sh ARCHIVE_FILE COMMAND [ARGS...]
 #       e.g. aot-train.sh app.jsa java -Xmx320m -jar target/quarkus-app/quarkus-run.jar
@@ -18,7 +18,7 @@
 # The requests go to a Bedrock endpoint at TRAIN_BEDROCK_ENDPOINT. By default nothing listens there, so every model
 # call fails at once with a 502: that still trains parsing, translation, signing, the HTTP client and the error paths,
 # but not the reading of Bedrock's answers (classes the archive lacks are loaded from the jars as usual). Point it at
-# a stand-in (bench/standin.js) to train those too. Other settings: TRAIN_PORT, TRAIN_MANAGEMENT_PORT (18080, 19000),
+# a stand-in (the Bedrock simulator, started as bench/common.sh's start_simulator does) to train those too. Other settings: TRAIN_PORT, TRAIN_MANAGEMENT_PORT (18080, 19000),
 # TRAIN_ROUNDS (40).
 set -euo pipefail
 export LC_ALL=C   # ${#body} counts bytes

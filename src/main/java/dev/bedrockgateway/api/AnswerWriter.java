@@ -97,7 +97,7 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
      * Hands each frame to the connection's event loop as it arrives and asks for the next one while less than
      * {@link #MAX_UNSENT_BYTES} of handed frames wait for the socket (else when a write completes); ends the response
      * after the last frame; cancels the Bedrock stream when the client goes away. Frames arrive on the Bedrock
-     * client's thread (with the default Vert.x client, the connection's own event loop; with the CRT or Netty client,
+     * client's thread (with the default Vert.x client, the connection's own event loop; with the Netty client,
      * another thread); the event loop writes everything handed to it since its last turn in one write (and the last
      * frames together with the response's end), so a burst costs one task, one write and one packet, not one each per
      * frame. The bytes are counted here: Vert.x's {@code writeQueueFull()}, asked from another thread, does not see

@@ -1,7 +1,6 @@
 package dev.bedrockgateway.bedrock;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,10 +26,8 @@ import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider
 import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
-import software.amazon.awssdk.crt.CRT;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
-import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
@@ -56,7 +53,6 @@ public class BedrockClients {
     private final Map<String, BedrockRuntimeAsyncClient> clients = new ConcurrentHashMap<>();
 
     private SdkAsyncHttpClient http;
-    private boolean crtShutdownRef;
     private ScheduledThreadPoolExecutor timeouts;
     private AwsCredentialsProvider credentials;
     private Optional<URI> endpoint;
@@ -99,32 +95,14 @@ public class BedrockClients {
     /**
      * Vert.x's HTTP client by default ({@link VertxSdkHttpClient}): a call leaves and is answered on the event loop of
      * the API request that made it, with no hand-over to another thread and back, which costs the least CPU and adds
-     * the least latency (bench/README.md, "Vert.x's HTTP client"). The AWS Common Runtime's native client
-     * ({@code CRT}) and the SDK's Netty client ({@code NETTY}, and HTTP/2) stay selectable. Neither Vert.x's nor the
-     * CRT's has a read timeout: the request timeout (the SDK's API call timeout), the streams' first-byte and idle
-     * timeouts, and TCP keep-alive probes bound a silent connection instead.
+     * the least latency (docs/performance/investigations.md, "Vert.x's HTTP client"). The SDK's Netty client ({@code NETTY}, and HTTP/2)
+     * stays selectable. Vert.x's client has no read timeout: the request timeout (the SDK's API call timeout), the
+     * streams' first-byte and idle timeouts, and TCP keep-alive probes bound a silent connection instead.
      */
     private SdkAsyncHttpClient httpClient() {
         if (config.httpClient() == GatewayConfig.HttpClientKind.VERTX
                 && config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1) {
             return new VertxSdkHttpClient(vertx, config.connectTimeout(), config.maxConcurrency());
-        }
-        if (config.httpClient() == GatewayConfig.HttpClientKind.CRT
-                && config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1) {
-            SdkAsyncHttpClient crt = AwsCrtAsyncHttpClient.builder()
-                    .maxConcurrency(config.maxConcurrency())
-                    .connectionTimeout(config.connectTimeout())
-                    // A non-streaming completion can be silent for minutes before its answer: probes keep NAT
-                    // gateways from dropping the connection and find a dead peer within the request timeout.
-                    .tcpKeepAliveConfiguration(k -> k.keepAliveInterval(Duration.ofSeconds(60))
-                            .keepAliveTimeout(Duration.ofSeconds(10)))
-                    .build();
-            // The Common Runtime stops calling back into Java from a JVM shutdown hook of its own, which runs
-            // alongside Quarkus' graceful shutdown: streams still being drained would hang (GracefulShutdownIT).
-            // Holding a shutdown reference until close() keeps it running until the last request has finished.
-            CRT.acquireShutdownRef();
-            crtShutdownRef = true;
-            return crt;
         }
         return NettyNioAsyncHttpClient.builder()
                 .protocol(config.protocol() == GatewayConfig.HttpProtocol.HTTP1_1 ? Protocol.HTTP1_1 : Protocol.HTTP2)
@@ -210,10 +188,6 @@ public class BedrockClients {
         if (http != null) {
             http.close();
         }
-        if (crtShutdownRef) {
-            crtShutdownRef = false;
-            CRT.releaseShutdownRef();
-        }
         if (timeouts != null) {
             timeouts.shutdownNow();
         }
@@ -226,7 +200,7 @@ public class BedrockClients {
         }
     }
 
-    /** The SDK's name of the HTTP client in use ({@code VertxHttp}, {@code AwsCommonRuntime}, {@code NettyNio}). */
+    /** The SDK's name of the HTTP client in use ({@code VertxHttp}, {@code NettyNio}). */
     String httpClientName() {
         return http.clientName();
     }

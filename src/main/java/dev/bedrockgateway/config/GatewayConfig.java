@@ -71,16 +71,17 @@ public interface GatewayConfig {
 
         /**
          * HTTP protocol of the async client: {@code HTTP1_1} (a pool of up to {@code max-concurrency} connections;
-         * measured cheaper per call than HTTP/2, docs/performance/investigations.md) or {@code HTTP2} (one multiplexed connection).
+         * measured cheaper per call than HTTP/2, docs/performance/investigations.md) or {@code HTTP2} (one
+         * multiplexed connection).
          */
         @WithDefault("HTTP1_1")
         HttpProtocol protocol();
 
         /**
          * The SDK's HTTP client for Bedrock: {@code VERTX} (Vert.x's HTTP client, a pool per event loop: a call is
-         * sent and answered on the event loop of its request; the least CPU and added latency in bench/), {@code CRT}
-         * (the AWS Common Runtime's native client, on event loops of its own) or {@code NETTY} (the SDK's Netty client
-         * on Vert.x's event loops). {@code HTTP2} always takes Netty.
+         * sent and answered on the event loop of its request; the least CPU and added latency,
+         * docs/performance/investigations.md) or {@code NETTY} (the SDK's Netty client on Vert.x's event loops).
+         * {@code HTTP2} always takes Netty.
          */
         @WithDefault("VERTX")
         HttpClientKind httpClient();
@@ -131,7 +132,6 @@ public interface GatewayConfig {
 
     enum HttpClientKind {
         VERTX,
-        CRT,
         NETTY
     }
 

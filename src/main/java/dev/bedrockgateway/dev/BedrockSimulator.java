@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +25,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -33,6 +37,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
 import software.amazon.awssdk.eventstream.HeaderValue;
 import software.amazon.awssdk.eventstream.Message;
 
@@ -44,7 +49,29 @@ import software.amazon.awssdk.eventstream.Message;
  *
  * <p>Routes: {@code POST /model/{modelId}/converse}, {@code /converse-stream} and {@code /invoke}; see
  * <a href="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_Operations_Amazon_Bedrock_Runtime.html">the
- * Bedrock Runtime API reference</a>.
+ * Bedrock Runtime API reference</a>. HTTP/1.1 and HTTP/2 (h2c with prior knowledge, or ALPN over TLS) on one port.
+ * Requests must carry SigV4 material of the right shape ({@code Authorization} and {@code X-Amz-Date}); the signature
+ * itself is not checked.
+ *
+ * <p>Directives: words in the last user turn (for InvokeModel, in the texts to embed) that steer the answer, for dev
+ * mode and tests. Unknown {@code simulate:} words are refused with a 400 ValidationException.
+ * <ul>
+ * <li>{@code simulate:throttle} (429 ThrottlingException), {@code simulate:error} (500 InternalServerException),
+ * {@code simulate:denied} (403 AccessDeniedException), {@code simulate:unavailable} (503
+ * ServiceUnavailableException): that error instead of the answer, before any stream frame;</li>
+ * <li>{@code simulate:latency-ms=N}: N ms before the answer, or before a stream's first frame, instead of the
+ * configured latency;</li>
+ * <li>{@code simulate:gap-ms=N}: N ms between two content deltas of a stream instead of the configured gap (a slow
+ * stream);</li>
+ * <li>{@code simulate:stall}: a stream sends messageStart and its first delta, then stays silent until the client
+ * goes away; a Converse or InvokeModel call is never answered;</li>
+ * <li>{@code simulate:endless}: a stream never ends, its deltas repeat one gap apart (at least 50 ms, so that it does
+ * not flood its client) until the client goes away; a Converse or InvokeModel call is never answered.</li>
+ * </ul>
+ * {@link #abandoned()} counts the answers whose client went away before they were complete, so that a test can see
+ * that a cancelled call really stopped.
+ *
+ * <p>Besides dev mode and tests it serves the benchmark, as its own process ({@link SimulatorMain}).
  *
  * <p>{@link #start()} and {@link #close()} block, so they must not be called on a Vert.x event-loop thread.
  */
@@ -57,7 +84,8 @@ public final class BedrockSimulator implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
     private static final Duration BLOCKING_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration MAX_FRAME_GAP = Duration.ofMillis(50);
+    private static final Duration MAX_DEFAULT_GAP = Duration.ofMillis(50);
+    private static final Duration ENDLESS_MIN_GAP = Duration.ofMillis(50);
     private static final String EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
 
     // Response header names in lower case: HTTP/2 forbids upper case, and strict h2 peers (curl/nghttp2) reset the
@@ -78,30 +106,64 @@ public final class BedrockSimulator implements AutoCloseable {
             "^AWS4-HMAC-SHA256 Credential=[^/\\s,]+/\\d{8}/[^/\\s,]+/([^/\\s,]+)/aws4_request,\\s*"
                     + "SignedHeaders=[^,\\s]+,\\s*Signature=[0-9a-fA-F]+$");
 
+    /**
+     * How the simulator serves.
+     *
+     * @param port       TCP port on 127.0.0.1, or 0 for any free port
+     * @param latency    delay before an answer, or before a stream's first frame
+     * @param gap        delay between two content deltas of a stream
+     * @param replyWords when positive, every text reply has exactly this many words, so a stream as many deltas
+     * @param tls        the key and certificate to serve HTTPS with, or null for plain HTTP
+     */
+    public record Settings(int port, Duration latency, Duration gap, int replyWords, Tls tls) {
+
+        public Settings {
+            Objects.requireNonNull(latency, "latency");
+            Objects.requireNonNull(gap, "gap");
+            if (latency.isNegative() || gap.isNegative() || replyWords < 0) {
+                throw new IllegalArgumentException("negative latency, gap or reply length: " + latency + ", " + gap
+                        + ", " + replyWords);
+            }
+        }
+
+        /**
+         * Dev mode's: stream deltas a tenth of the latency apart (at most 50 ms), so streaming is observable without
+         * slowing tests down.
+         */
+        public static Settings of(int port, Duration latency) {
+            Duration tenth = latency.dividedBy(10);
+            return new Settings(port, latency, tenth.compareTo(MAX_DEFAULT_GAP) > 0 ? MAX_DEFAULT_GAP : tenth, 0, null);
+        }
+    }
+
+    /** PEM files of the server's private key and certificate (chain); the certificate should name localhost. */
+    public record Tls(Path key, Path certificate) {
+    }
+
     private final Vertx vertx;
-    private final int port;
-    private final Duration latency;
-    private final Duration frameGap;
+    private final Settings settings;
+    private final AtomicInteger abandoned = new AtomicInteger();
     private HttpServer server;
 
     /**
      * @param vertx   the Vert.x instance whose event loop serves requests and runs the latency timers
      * @param port    TCP port on 127.0.0.1, or 0 for any free port
-     * @param latency delay before a response (or the first stream frame); stream frames then follow a tenth of it
-     *                apart (at most 50 ms), so streaming is observable without slowing tests down
+     * @param latency delay before a response (or the first stream frame), see {@link Settings#of}
      */
     public BedrockSimulator(Vertx vertx, int port, Duration latency) {
-        this.vertx = Objects.requireNonNull(vertx, "vertx");
-        this.port = port;
-        this.latency = Objects.requireNonNull(latency, "latency");
-        if (latency.isNegative()) {
-            throw new IllegalArgumentException("latency must not be negative: " + latency);
-        }
-        Duration tenth = latency.dividedBy(10);
-        this.frameGap = tenth.compareTo(MAX_FRAME_GAP) > 0 ? MAX_FRAME_GAP : tenth;
+        this(vertx, Settings.of(port, Objects.requireNonNull(latency, "latency")));
     }
 
-    /** Starts listening on 127.0.0.1 and returns the base URL to use as the SDK's endpoint override. */
+    /** @param vertx the Vert.x instance whose event loop serves requests and runs the latency timers */
+    public BedrockSimulator(Vertx vertx, Settings settings) {
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Starts listening on 127.0.0.1 and returns the base URL to use as the SDK's endpoint override (with TLS
+     * {@code https://localhost:PORT}, the name the certificate is for).
+     */
     public synchronized URI start() {
         requireOffEventLoop();
         if (server != null) {
@@ -110,11 +172,26 @@ public final class BedrockSimulator implements AutoCloseable {
         // h2c with prior knowledge is what the SDK's Netty client speaks over plain http when set to HTTP/2.
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(HOST)
-                .setPort(port)
+                .setPort(settings.port())
                 .setHttp2ClearTextEnabled(true);
+        if (settings.tls() != null) {
+            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setKeyPath(settings.tls().key().toString())
+                    .setCertPath(settings.tls().certificate().toString()));
+        }
         HttpServer listening = await(vertx.createHttpServer(options).requestHandler(this::handle).listen());
         server = listening;
-        return URI.create("http://" + HOST + ":" + listening.actualPort());
+        return settings.tls() != null
+                ? URI.create("https://localhost:" + listening.actualPort())
+                : URI.create("http://" + HOST + ":" + listening.actualPort());
+    }
+
+    /**
+     * Answers whose client went away (closed the connection, reset the HTTP/2 stream) before they were complete: a
+     * stream cut off, a call never answered. A call that was cancelled shows here.
+     */
+    public int abandoned() {
+        return abandoned.get();
     }
 
     /** Stops listening and closes open connections; a no-op when not started. */
@@ -150,7 +227,13 @@ public final class BedrockSimulator implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         long started = System.nanoTime();
-        request.response().putHeader(REQUEST_ID, UUID.randomUUID().toString());
+        HttpServerResponse response = request.response();
+        response.putHeader(REQUEST_ID, UUID.randomUUID().toString());
+        response.closeHandler(ignored -> {
+            if (!response.ended()) {
+                abandoned.incrementAndGet();
+            }
+        });
         // The whole body is read before any answer so the connection stays reusable for the SDK's pool.
         readBody(request, body -> dispatch(request, body, started));
     }
@@ -287,24 +370,37 @@ public final class BedrockSimulator implements AutoCloseable {
     }
 
     private void converse(HttpServerResponse response, String modelId, JsonNode request, long started) {
-        SimulatedModel.Reply reply = SimulatedModel.respond(modelId, request);
-        later(latency, () -> sendJson(response, SimulatedModel.converseResponse(reply, elapsedMillis(started))));
+        SimulatedModel.Reply reply = SimulatedModel.respond(modelId, request, settings.replyWords());
+        if (answers(reply.directives())) {
+            later(latency(reply.directives()),
+                    () -> sendJson(response, SimulatedModel.converseResponse(reply, elapsedMillis(started))));
+        }
     }
 
     private void converseStream(HttpServerResponse response, String modelId, JsonNode request, long started) {
-        SimulatedModel.Reply reply = SimulatedModel.respond(modelId, request);
-        later(latency, () -> {
+        SimulatedModel.Reply reply = SimulatedModel.respond(modelId, request, settings.replyWords());
+        Directives directives = reply.directives();
+        later(latency(directives), () -> {
             List<SimulatedModel.StreamEvent> events = SimulatedModel.streamEvents(reply, elapsedMillis(started));
             response.setStatusCode(200)
                     .putHeader(CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE)
                     .setChunked(true);
-            writeFrames(response, events.iterator());
+            Duration gap = directives.gap() != null ? directives.gap() : settings.gap();
+            switch (directives.ending()) {
+                case COMPLETE -> stream(response, writes(events, !gap.isZero()).iterator(), gap, true);
+                case STALL -> stream(response, writes(events, true).subList(0, 1).iterator(), gap, false);
+                case ENDLESS -> stream(response, endless(events),
+                        gap.compareTo(ENDLESS_MIN_GAP) < 0 ? ENDLESS_MIN_GAP : gap, false);
+            }
         });
     }
 
     private void invoke(HttpServerResponse response, String modelId, JsonNode request, long started) {
         SimulatedEmbeddings.Result result = SimulatedEmbeddings.invoke(modelId, request);
-        later(latency, () -> {
+        if (!answers(result.directives())) {
+            return;
+        }
+        later(latency(result.directives()), () -> {
             // Headers InvokeModel reports on every call; clients use them for accounting.
             response.putHeader(INPUT_TOKEN_COUNT, Integer.toString(result.inputTokens()))
                     .putHeader(INVOCATION_LATENCY, Long.toString(elapsedMillis(started)));
@@ -312,21 +408,97 @@ public final class BedrockSimulator implements AutoCloseable {
         });
     }
 
-    /** One event-stream frame per write, so clients see the response arrive incrementally as from Bedrock. */
-    private void writeFrames(HttpServerResponse response, Iterator<SimulatedModel.StreamEvent> events) {
-        if (response.closed()) {
-            return;
+    /** An answer in one piece (not a stream) either comes whole or, when asked to stall or not to end, never. */
+    private static boolean answers(Directives directives) {
+        return directives.ending() == Directives.Ending.COMPLETE;
+    }
+
+    private Duration latency(Directives directives) {
+        return directives.latency() != null ? directives.latency() : settings.latency();
+    }
+
+    /**
+     * The frames of a stream grouped into writes. Paced, the first write carries the frames up to the first content
+     * delta, each further delta starts a write of its own (a gap after the previous one, as a model generates
+     * tokens), and the frames after the last delta go with it. Unpaced, it all goes in one write.
+     */
+    static List<Buffer> writes(List<SimulatedModel.StreamEvent> events, boolean paced) {
+        List<Buffer> writes = new ArrayList<>();
+        Buffer current = Buffer.buffer();
+        boolean sawDelta = false;
+        for (SimulatedModel.StreamEvent event : events) {
+            boolean delta = event.type().equals("contentBlockDelta");
+            if (paced && delta && sawDelta) {
+                writes.add(current);
+                current = Buffer.buffer();
+            }
+            sawDelta |= delta;
+            current.appendBuffer(encodeFrame(event));
         }
-        if (!events.hasNext()) {
-            response.end();
+        writes.add(current);
+        return writes;
+    }
+
+    /**
+     * The first write of the paced stream, then its content deltas again and again; the first word again after the
+     * last gets the space it lacked at the start.
+     */
+    private static Iterator<Buffer> endless(List<SimulatedModel.StreamEvent> events) {
+        Buffer first = writes(events, true).get(0);
+        List<SimulatedModel.StreamEvent> deltas = events.stream()
+                .filter(event -> event.type().equals("contentBlockDelta")).toList();
+        if (deltas.isEmpty()) {
+            return List.of(first).iterator();
+        }
+        List<Buffer> cycle = new ArrayList<>();
+        deltas.subList(1, deltas.size()).forEach(delta -> cycle.add(encodeFrame(delta)));
+        cycle.add(encodeFrame(spaced(deltas.get(0))));
+        return new Iterator<>() {
+            private long written;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Buffer next() {
+                Buffer write = written == 0 ? first : cycle.get((int) ((written - 1) % cycle.size()));
+                written++;
+                return write;
+            }
+        };
+    }
+
+    private static SimulatedModel.StreamEvent spaced(SimulatedModel.StreamEvent delta) {
+        JsonNode text = delta.payload().path("delta").path("text");
+        if (!text.isTextual() || text.asText().startsWith(" ")) {
+            return delta;
+        }
+        ObjectNode payload = delta.payload().deepCopy();
+        ((ObjectNode) payload.get("delta")).put("text", " " + text.asText());
+        return new SimulatedModel.StreamEvent(delta.type(), payload);
+    }
+
+    /**
+     * Writes {@code writes} a gap apart, so clients see the answer arrive incrementally as from Bedrock; ends the
+     * response after the last one if {@code end}, otherwise leaves it open (until the client goes away).
+     */
+    private void stream(HttpServerResponse response, Iterator<Buffer> writes, Duration gap, boolean end) {
+        if (response.closed() || !writes.hasNext()) {
             return;
         }
         if (response.writeQueueFull()) {
-            response.drainHandler(ignored -> writeFrames(response, events));
+            response.drainHandler(ignored -> stream(response, writes, gap, end));
             return;
         }
-        response.write(encodeFrame(events.next()));
-        later(frameGap, () -> writeFrames(response, events));
+        Buffer write = writes.next();
+        if (end && !writes.hasNext()) {
+            response.end(write);
+            return;
+        }
+        response.write(write);
+        later(gap, () -> stream(response, writes, gap, end));
     }
 
     /**

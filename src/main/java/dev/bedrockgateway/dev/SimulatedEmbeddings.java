@@ -6,7 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -14,6 +18,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 import dev.bedrockgateway.dev.BedrockSimulator.AwsError;
 
@@ -26,8 +31,8 @@ import dev.bedrockgateway.dev.BedrockSimulator.AwsError;
  */
 final class SimulatedEmbeddings {
 
-    /** The response body and the input token count InvokeModel reports in a header. */
-    record Result(ObjectNode body, int inputTokens) {
+    /** The response body, the input token count InvokeModel reports in a header, and the texts' directives. */
+    record Result(ObjectNode body, int inputTokens, Directives directives) {
     }
 
     /** Geography prefixes of cross-region inference profile ids, e.g. {@code us.amazon.titan-embed-text-v2:0}. */
@@ -40,6 +45,22 @@ final class SimulatedEmbeddings {
     /** v3 documents NONE|START|END, v4 NONE|LEFT|RIGHT; accepting the union keeps the check simple. */
     private static final Set<String> COHERE_TRUNCATE = Set.of("NONE", "START", "END", "LEFT", "RIGHT");
     private static final int COHERE_MAX_TEXTS = 96;
+
+    private record VectorKey(String text, int dimensions, boolean normalize) {
+    }
+
+    /**
+     * The last vectors made, as JSON: making one (Float.toString of each value above all) costs about ten times the
+     * rest of an answer, and a benchmark asks for the same text thousands of times a second.
+     */
+    private static final int CACHED_VECTORS = 256;
+    private static final Map<VectorKey, RawValue> VECTORS = Collections.synchronizedMap(
+            new LinkedHashMap<>(CACHED_VECTORS, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<VectorKey, RawValue> eldest) {
+                    return size() > CACHED_VECTORS;
+                }
+            });
 
     private SimulatedEmbeddings() {
     }
@@ -75,32 +96,37 @@ final class SimulatedEmbeddings {
 
     private static Result titanV2(JsonNode body) {
         String text = inputText(body);
+        Directives directives = Directives.parse(text);
         int dimensions = body.has("dimensions")
                 ? oneOf(body.get("dimensions"), TITAN_V2_DIMENSIONS, "dimensions")
                 : 1024;
         for (JsonNode type : body.path("embeddingTypes")) {
             requireFloat(type, "embeddingTypes");
         }
-        ArrayNode embedding = vector(text, dimensions, body.path("normalize").asBoolean(true));
+        RawValue embedding = vector(text, dimensions, body.path("normalize").asBoolean(true));
         ObjectNode response = JSON.createObjectNode();
-        response.set("embedding", embedding);
+        response.putRawValue("embedding", embedding);
         response.put("inputTextTokenCount", SimulatedModel.words(text));
         // Titan v2 always reports embeddingsByType, with "float" even when no embeddingTypes were requested.
-        response.putObject("embeddingsByType").set("float", embedding.deepCopy());
-        return new Result(response, SimulatedModel.words(text));
+        response.putObject("embeddingsByType").putRawValue("float", embedding);
+        return new Result(response, SimulatedModel.words(text), directives);
     }
 
     private static Result titanV1(JsonNode body) {
         String text = inputText(body);
+        Directives directives = Directives.parse(text);
         ObjectNode response = JSON.createObjectNode();
-        response.set("embedding", vector(text, 1536, false));
+        response.putRawValue("embedding", vector(text, 1536, false));
         response.put("inputTextTokenCount", SimulatedModel.words(text));
-        return new Result(response, SimulatedModel.words(text));
+        return new Result(response, SimulatedModel.words(text), directives);
     }
 
     /** v4 always answers by type (and has a configurable size); v3 only when {@code embedding_types} is given. */
     private static Result cohere(JsonNode body, boolean v4) {
         JsonNode texts = cohereTexts(body);
+        List<String> joined = new ArrayList<>();
+        texts.forEach(text -> joined.add(text.asText()));
+        Directives directives = Directives.parse(String.join(" ", joined));
         validateCohereOptions(body);
         int dimensions = 1024;
         if (v4) {
@@ -111,7 +137,7 @@ final class SimulatedEmbeddings {
         ArrayNode vectors = JSON.createArrayNode();
         int tokens = 0;
         for (JsonNode text : texts) {
-            vectors.add(vector(text.asText(), dimensions, true));
+            vectors.addRawValue(vector(text.asText(), dimensions, true));
             tokens += SimulatedModel.words(text.asText());
         }
         boolean byType = v4 || body.has("embedding_types");
@@ -123,7 +149,7 @@ final class SimulatedEmbeddings {
         }
         response.set("texts", texts.deepCopy());
         response.put("response_type", byType ? "embeddings_by_type" : "embeddings_floats");
-        return new Result(response, tokens);
+        return new Result(response, tokens, directives);
     }
 
     private static JsonNode cohereTexts(JsonNode body) {
@@ -135,7 +161,6 @@ final class SimulatedEmbeddings {
             if (!text.isTextual()) {
                 throw malformed("#/texts: expected type: String, found: " + text.getNodeType());
             }
-            SimulatedModel.failIfTriggered(text.asText());
         }
         return texts;
     }
@@ -159,7 +184,6 @@ final class SimulatedEmbeddings {
         if (!text.isTextual() || text.asText().isEmpty()) {
             throw malformed("#/inputText: expected a non-empty string");
         }
-        SimulatedModel.failIfTriggered(text.asText());
         return text.asText();
     }
 
@@ -183,7 +207,13 @@ final class SimulatedEmbeddings {
                 "Malformed input request: " + detail + ", please reformat your input and try again.");
     }
 
-    private static ArrayNode vector(String text, int dimensions, boolean normalize) {
+    /** The vector as JSON, from the cache if it was made before. */
+    private static RawValue vector(String text, int dimensions, boolean normalize) {
+        return VECTORS.computeIfAbsent(new VectorKey(text, dimensions, normalize),
+                key -> new RawValue(vectorOf(text, dimensions, normalize).toString()));
+    }
+
+    private static ArrayNode vectorOf(String text, int dimensions, boolean normalize) {
         Random random = new Random(seed(text));
         double[] values = new double[dimensions];
         double squares = 0;

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,9 +26,7 @@ import dev.bedrockgateway.dev.BedrockSimulator.AwsError;
  * <li>toolResult blocks: the reply is {@code Simulated reply from <modelId>: tool said <result text>};</li>
  * <li>a tool call when tools are configured and {@code toolChoice} is {@code any} or {@code tool}, or the text has
  * the word {@code tool}; with the word {@code explain} too, a text block (the usual reply) precedes the call;</li>
- * <li>{@code simulate:throttle} (429 ThrottlingException), {@code simulate:error} (500 InternalServerException),
- * {@code simulate:denied} (403 AccessDeniedException), {@code simulate:unavailable} (503
- * ServiceUnavailableException), answered before any stream frame.</li>
+ * <li>{@code simulate:} directives ({@link Directives}, listed in {@link BedrockSimulator}'s Javadoc).</li>
  * </ul>
  *
  * <p>Request and response shapes: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
@@ -65,14 +62,12 @@ final class SimulatedModel {
         }
     }
 
-    record Reply(List<Block> content, String stopReason, int inputTokens, int outputTokens) {
+    /** The model's reply, and how the simulator is asked to serve it. */
+    record Reply(List<Block> content, String stopReason, int inputTokens, int outputTokens, Directives directives) {
     }
 
     /** One ConverseStreamOutput event: {@code type} goes into the {@code :event-type} frame header. */
     record StreamEvent(String type, ObjectNode payload) {
-    }
-
-    private record Trigger(String marker, Supplier<AwsError> error) {
     }
 
     /** Text generated under the request's limits; {@code stopReason} is null when the model finished on its own. */
@@ -89,49 +84,34 @@ final class SimulatedModel {
     private static final Pattern EXPLAIN_WORD = Pattern.compile("\\bexplain\\b", Pattern.CASE_INSENSITIVE);
     private static final int TOOL_INPUT_FRAGMENT_CHARS = 8;
 
-    /** Checked in order; the first marker found in the last user turn decides the error. */
-    private static final List<Trigger> TRIGGERS = List.of(
-            new Trigger("simulate:throttle", () -> new AwsError(429, "ThrottlingException",
-                    "Too many requests, please wait before trying again.")),
-            new Trigger("simulate:error", () -> new AwsError(500, "InternalServerException",
-                    "The server encountered an internal error while processing the request.")),
-            new Trigger("simulate:denied", () -> new AwsError(403, "AccessDeniedException",
-                    "You don't have access to the model with the specified model ID.")),
-            new Trigger("simulate:unavailable", () -> new AwsError(503, "ServiceUnavailableException",
-                    "The service isn't currently available. Try again later.")));
-
     private SimulatedModel() {
     }
 
-    /** Validates a Converse request like Bedrock does and produces the model's reply. */
-    static Reply respond(String modelId, JsonNode request) {
+    /**
+     * Validates a Converse request like Bedrock does and produces the model's reply.
+     *
+     * @param replyWords when positive, every text reply has exactly this many words (its own words repeated or cut),
+     *                   so that a benchmark's streams have a known number of deltas
+     */
+    static Reply respond(String modelId, JsonNode request, int replyWords) {
         Validation.validate(request);
         JsonNode lastUser = lastUserMessage(request.path("messages"));
         String userText = joinedText(lastUser.path("content"));
-        failIfTriggered(userText);
+        Directives directives = Directives.parse(userText);
         int inputTokens = inputWords(request);
-        JsonNode inferenceConfig = request.path("inferenceConfig");
+        Limits limits = new Limits(request.path("inferenceConfig"), replyWords);
         String prefix = "Simulated reply from " + modelId + ": ";
 
         List<String> toolResults = toolResultTexts(lastUser.path("content"));
         if (!toolResults.isEmpty()) {
-            return textReply(prefix + "tool said " + String.join(" ", toolResults), inferenceConfig, inputTokens);
+            return textReply(prefix + "tool said " + String.join(" ", toolResults), limits, inputTokens, directives);
         }
         JsonNode toolSpec = chosenTool(request.path("toolConfig"), userText);
         if (toolSpec == null) {
-            return textReply(prefix + userText, inferenceConfig, inputTokens);
+            return textReply(prefix + userText, limits, inputTokens, directives);
         }
         String lead = EXPLAIN_WORD.matcher(userText).find() ? prefix + userText : null;
-        return toolReply(lead, toolSpec, inferenceConfig, inputTokens);
-    }
-
-    /** Throws the AWS error a {@code simulate:*} marker in {@code text} asks for. */
-    static void failIfTriggered(String text) {
-        for (Trigger trigger : TRIGGERS) {
-            if (text.contains(trigger.marker())) {
-                throw trigger.error().get();
-            }
-        }
+        return toolReply(lead, toolSpec, limits, inputTokens, directives);
     }
 
     static int words(String text) {
@@ -222,36 +202,46 @@ final class SimulatedModel {
                 .put("totalTokens", reply.inputTokens() + reply.outputTokens());
     }
 
-    private static Reply textReply(String full, JsonNode inferenceConfig, int inputTokens) {
-        Generated text = generate(full, inferenceConfig);
+    private static Reply textReply(String full, Limits limits, int inputTokens, Directives directives) {
+        Generated text = generate(full, limits);
         List<Block> content = text.pieces().isEmpty() ? List.of() : List.of(Block.text(text.text()));
         String stopReason = text.stopReason() == null ? "end_turn" : text.stopReason();
-        return new Reply(content, stopReason, inputTokens, text.pieces().size());
+        return new Reply(content, stopReason, inputTokens, text.pieces().size(), directives);
     }
 
     /** A tool call, optionally preceded by a text block; limits apply to that text and end the turn before the call. */
-    private static Reply toolReply(String lead, JsonNode toolSpec, JsonNode inferenceConfig, int inputTokens) {
+    private static Reply toolReply(String lead, JsonNode toolSpec, Limits limits, int inputTokens,
+            Directives directives) {
         List<Block> content = new ArrayList<>();
         int outputTokens = 0;
         if (lead != null) {
-            Generated text = generate(lead, inferenceConfig);
+            Generated text = generate(lead, limits);
             if (!text.pieces().isEmpty()) {
                 content.add(Block.text(text.text()));
             }
             outputTokens = text.pieces().size();
             if (text.stopReason() != null) {
-                return new Reply(content, text.stopReason(), inputTokens, outputTokens);
+                return new Reply(content, text.stopReason(), inputTokens, outputTokens, directives);
             }
         }
         ToolCall call = new ToolCall(newToolUseId(), toolSpec.path("name").asText(),
                 exampleInput(toolSpec.path("inputSchema").path("json")));
         content.add(Block.tool(call));
         outputTokens += words(call.input().toString());
-        return new Reply(content, "tool_use", inputTokens, outputTokens);
+        return new Reply(content, "tool_use", inputTokens, outputTokens, directives);
     }
 
-    /** Applies stop sequences (cut before the earliest one), then {@code maxTokens} (whichever a model hits first). */
-    private static Generated generate(String full, JsonNode inferenceConfig) {
+    /** The request's {@code inferenceConfig} and the simulator's fixed reply length (0: none). */
+    private record Limits(JsonNode inferenceConfig, int replyWords) {
+    }
+
+    /**
+     * Sizes the text to the fixed reply length if there is one, then applies stop sequences (cut before the earliest
+     * one) and {@code maxTokens} (whichever a model hits first).
+     */
+    private static Generated generate(String reply, Limits limits) {
+        JsonNode inferenceConfig = limits.inferenceConfig();
+        String full = limits.replyWords() > 0 ? resized(reply, limits.replyWords()) : reply;
         String text = full;
         String stopReason = null;
         int cut = earliestStopSequence(full, inferenceConfig.path("stopSequences"));
@@ -266,6 +256,21 @@ final class SimulatedModel {
             stopReason = "max_tokens";
         }
         return new Generated(pieces, stopReason);
+    }
+
+    /** {@code text}'s words, repeated as often as needed, up to exactly {@code words} of them. */
+    private static String resized(String text, int words) {
+        List<String> own = pieces(text);
+        if (own.isEmpty()) {
+            return text;
+        }
+        StringBuilder resized = new StringBuilder();
+        for (int i = 0; i < words; i++) {
+            String piece = own.get(i % own.size());
+            // A repeated first word needs the space before it that it lacked at the start.
+            resized.append(i >= own.size() && i % own.size() == 0 ? " " + piece.strip() : piece);
+        }
+        return resized.toString();
     }
 
     private static int earliestStopSequence(String text, JsonNode stopSequences) {

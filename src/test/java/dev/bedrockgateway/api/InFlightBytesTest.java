@@ -1,7 +1,5 @@
 package dev.bedrockgateway.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,11 +16,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.bedrockgateway.testing.BedrockStandIn;
-import dev.bedrockgateway.testing.ConverseReplies;
 import dev.bedrockgateway.testing.OpenAiSchemas;
+import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +34,7 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(InFlightBytesTest.Profile.class)
-@WithTestResource(BedrockStandIn.class)
+@WithTestResource(SimulatedBedrock.class)
 class InFlightBytesTest {
 
     public static class Profile implements QuarkusTestProfile {
@@ -55,27 +50,18 @@ class InFlightBytesTest {
     @Inject
     MeterRegistry registry;
 
-    @BedrockStandIn.Inject
-    WireMockServer bedrock;
-
     @Test
     void bodiesPastTheBoundAreRefusedUntilMemoryIsFreed() throws Exception {
-        bedrock.resetAll();
-        // Sonnet answers slowly (holds its request in flight), Haiku at once.
-        bedrock.stubFor(post(urlPathMatching("/model/.*sonnet.*/converse"))
-                .willReturn(ConverseReplies.text("slow", "end_turn", 1, 1).withFixedDelay(3000)));
-        bedrock.stubFor(post(urlPathMatching("/model/.*haiku.*/converse"))
-                .willReturn(ConverseReplies.text("fast", "end_turn", 1, 1)));
-
+        // A slow answer holds its request in flight; the others come at once.
         CompletableFuture<Response> held = CompletableFuture
-                .supplyAsync(() -> chat("bedrock-claude-3-sonnet", 200_000));
+                .supplyAsync(() -> chat("bedrock-claude-3-sonnet", SLOW + "3000 ", 200_000));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (limits.inFlightBytes() < 200_000 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertTrue(limits.inFlightBytes() >= 200_000, "the slow request is in flight");
 
-        Response refused = chat("gpt-4o-mini", 200_000);
+        Response refused = chat("gpt-4o-mini", "", 200_000);
         assertEquals(503, refused.statusCode(), refused.asString());
         assertEquals("1", refused.header("Retry-After"));
         assertEquals("server_overloaded", refused.jsonPath().getString("error.code"));
@@ -84,7 +70,7 @@ class InFlightBytesTest {
         assertEquals(1.0, registry.get("gateway.rate.limited").tag("scope", "memory").counter().count());
 
         // What still fits is served meanwhile.
-        Response small = chat("gpt-4o-mini", 1_000);
+        Response small = chat("gpt-4o-mini", "", 1_000);
         assertEquals(200, small.statusCode(), small.asString());
 
         Response slow = held.get(30, TimeUnit.SECONDS);
@@ -92,19 +78,16 @@ class InFlightBytesTest {
         assertEquals(0, released(10), "every ended request gave its bytes back");
 
         // Once memory is free the same request passes; so does one larger than the whole bound, when it is alone.
-        assertEquals(200, chat("gpt-4o-mini", 200_000).statusCode());
-        assertEquals(200, chat("gpt-4o-mini", 400_000).statusCode());
-        assertEquals(404, chat("nonexistent-model", 200_000).statusCode());
+        assertEquals(200, chat("gpt-4o-mini", "", 200_000).statusCode());
+        assertEquals(200, chat("gpt-4o-mini", "", 400_000).statusCode());
+        assertEquals(404, chat("nonexistent-model", "", 200_000).statusCode());
         assertEquals(0, released(10), "refused and failed requests give their bytes back too");
     }
 
     @Test
     void aClientThatHangsUpGivesItsBytesBack() throws Exception {
-        bedrock.resetAll();
-        bedrock.stubFor(post(urlPathMatching("/model/.*sonnet.*/converse"))
-                .willReturn(ConverseReplies.text("slow", "end_turn", 1, 1).withFixedDelay(8000)));
         byte[] body = ("{\"model\":\"bedrock-claude-3-sonnet\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                + "x".repeat(200_000) + "\"}]}").getBytes(StandardCharsets.US_ASCII);
+                + SLOW + "8000 " + "x".repeat(200_000) + "\"}]}").getBytes(StandardCharsets.US_ASCII);
         URL url = new URL(RestAssured.baseURI + ":" + RestAssured.port + "/v1/chat/completions");
         try (Socket socket = new Socket(url.getHost(), url.getPort())) {
             OutputStream out = socket.getOutputStream();
@@ -131,9 +114,13 @@ class InFlightBytesTest {
         return limits.inFlightBytes();
     }
 
-    private static Response chat(String model, int size) {
+    /** Asks the simulator to answer after the milliseconds that follow. */
+    private static final String SLOW = "simulate:latency-ms=";
+
+    private static Response chat(String model, String directive, int size) {
         return given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON).body("""
-                {"model":"%s","messages":[{"role":"user","content":"%s"}]}""".formatted(model, "x".repeat(size)))
+                {"model":"%s","messages":[{"role":"user","content":"%s%s"}]}""".formatted(model, directive,
+                "x".repeat(size)))
                 .post("/v1/chat/completions");
     }
 }

@@ -13,84 +13,45 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import dev.bedrockgateway.api.openai.StreamingTest;
+import dev.bedrockgateway.dev.BedrockSimulator;
 import dev.bedrockgateway.observability.GatewayMetrics;
-import dev.bedrockgateway.testing.EventStreamFrames;
 import dev.bedrockgateway.testing.Metrics;
 import dev.bedrockgateway.testing.OpenAiSchemas;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Streams that do not end well: a client that goes away cancels the Bedrock call (no work continues for nobody),
  * and a Bedrock stream that stalls mid-way ends the client's stream with an error frame within the idle timeout.
+ * The simulator's {@code simulate:endless} and {@code simulate:stall} make those streams, and it counts the answers
+ * the gateway abandoned.
  */
 @QuarkusTest
-@WithTestResource(StreamLifecycleTest.EndlessBedrock.class)
+@TestProfile(StreamLifecycleTest.Profile.class)
+@WithTestResource(SimulatedBedrock.class)
 class StreamLifecycleTest {
 
-    /**
-     * A Bedrock stand-in whose stream never ends on its own: it keeps sending text, or, when the prompt says
-     * "stall", goes silent after two events. It records when the gateway abandons a stream.
-     */
-    public static class EndlessBedrock implements QuarkusTestResourceLifecycleManager {
-        static final AtomicInteger ABANDONED = new AtomicInteger();
-        static final AtomicInteger FRAMES_SENT = new AtomicInteger();
-        private Vertx vertx;
-
+    public static class Profile implements QuarkusTestProfile {
         @Override
-        public Map<String, String> start() {
-            vertx = Vertx.vertx();
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
-                    .setHttp2ClearTextEnabled(true));
-            server.requestHandler(request -> request.body().onSuccess(body -> {
-                HttpServerResponse response = request.response().setChunked(true)
-                        .putHeader("content-type", "application/vnd.amazon.eventstream");
-                response.write(Buffer.buffer(EventStreamFrames.stream().start().bytes()));
-                if (body.toString().contains("stall")) {
-                    response.write(Buffer.buffer(EventStreamFrames.stream().text(0, "Partial").bytes()));
-                    response.closeHandler(v -> ABANDONED.incrementAndGet());
-                    request.exceptionHandler(e -> ABANDONED.incrementAndGet());
-                    return;
-                }
-                long timer = vertx.setPeriodic(50, id -> {
-                    if (!response.closed() && !response.ended()) {
-                        response.write(Buffer.buffer(EventStreamFrames.stream().text(0, "more ").bytes()));
-                        FRAMES_SENT.incrementAndGet();
-                    }
-                });
-                Runnable abandoned = () -> {
-                    vertx.cancelTimer(timer);
-                    ABANDONED.incrementAndGet();
-                };
-                response.closeHandler(v -> abandoned.run());
-                request.exceptionHandler(e -> abandoned.run());
-            }));
-            int port = server.listen().toCompletionStage().toCompletableFuture().join().actualPort();
-            return Map.of("gateway.bedrock.endpoint-override", "http://127.0.0.1:" + port,
-                    "gateway.bedrock.stream-idle-timeout", "1S");
-        }
-
-        @Override
-        public void stop() {
-            vertx.close().toCompletionStage().toCompletableFuture().join();
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("gateway.bedrock.stream-idle-timeout", "1S");
         }
     }
+
+    @SimulatedBedrock.Inject
+    BedrockSimulator bedrock;
 
     @TestHTTPResource("/v1/chat/completions")
     URL chatUrl;
@@ -107,11 +68,11 @@ class StreamLifecycleTest {
         return Double.isNaN(count) ? 0 : count;
     }
 
-    /** Waits until the stand-in saw one more stream abandoned than {@code before}. */
-    static boolean abandonedSince(int before) throws InterruptedException {
+    /** Waits until the simulator saw one more answer abandoned than {@code before}. */
+    private boolean abandonedSince(int before) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
-            if (EndlessBedrock.ABANDONED.get() > before) {
+            if (bedrock.abandoned() > before) {
                 return true;
             }
             Thread.sleep(20);
@@ -121,10 +82,10 @@ class StreamLifecycleTest {
 
     @Test
     void closingTheClientConnectionCancelsTheBedrockStream() throws Exception {
-        int before = EndlessBedrock.ABANDONED.get();
+        int before = bedrock.abandoned();
         double leftBefore = leftByClient();
         String body = "{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":true,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me everything\"}]}";
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me everything simulate:endless\"}]}";
         try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -135,15 +96,14 @@ class StreamLifecycleTest {
             InputStream in = socket.getInputStream();
             StringBuilder seen = new StringBuilder();
             byte[] buffer = new byte[1024];
-            while (!seen.toString().contains("more ")) {
+            // Until the reply comes round again: the stream goes on past its own end.
+            while (seen.toString().split(" everything", -1).length < 3) {
                 int n = in.read(buffer);
                 assertTrue(n > 0, "stream ended early: " + seen);
                 seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
             }
         }
-        assertTrue(abandonedSince(before),
-                "Bedrock stream still running after the client left; frames sent: "
-                        + EndlessBedrock.FRAMES_SENT.get());
+        assertTrue(abandonedSince(before), "Bedrock stream still running after the client left");
         // The exchange ended as one the client left (499), and the stream no longer counts as in flight.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while ((leftByClient() == leftBefore || gatewayMetrics.streamsInFlight() != 0)
@@ -156,18 +116,19 @@ class StreamLifecycleTest {
 
     @Test
     void aStreamThatStallsMidwayEndsWithAnErrorFrameNotACleanEnd() throws Exception {
-        int before = EndlessBedrock.ABANDONED.get();
+        int before = bedrock.abandoned();
         long start = System.nanoTime();
         Response response = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
                 .body("{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":true,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"stall please\"}]}")
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"stall please simulate:stall\"}]}")
                 .post("/v1/chat/completions");
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         response.then().statusCode(200);
         List<String> frames = StreamingTest.dataFrames(response.asString());
         assertFalse(frames.contains("[DONE]"), frames.toString());
-        assertEquals("Partial", StreamingTest.JSON.readTree(frames.get(1)).at("/choices/0/delta/content").asText());
+        // The stream's first delta, after which the simulator falls silent.
+        assertEquals("Simulated", StreamingTest.JSON.readTree(frames.get(1)).at("/choices/0/delta/content").asText());
         String last = frames.get(frames.size() - 1);
         OpenAiSchemas.assertValid("ErrorResponse", last);
         assertEquals("timeout", StreamingTest.JSON.readTree(last).at("/error/code").asText());

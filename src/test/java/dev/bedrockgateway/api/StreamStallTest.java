@@ -1,20 +1,14 @@
 package dev.bedrockgateway.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.bedrockgateway.api.openai.StreamingTest;
-import dev.bedrockgateway.testing.BedrockStandIn;
+import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -28,7 +22,7 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 @TestProfile(StreamStallTest.Profile.class)
-@WithTestResource(BedrockStandIn.class)
+@WithTestResource(SimulatedBedrock.class)
 class StreamStallTest {
 
     public static class Profile implements QuarkusTestProfile {
@@ -38,26 +32,14 @@ class StreamStallTest {
         }
     }
 
-    @BedrockStandIn.Inject
-    WireMockServer bedrock;
-
-    @BeforeEach
-    void reset() {
-        bedrock.resetAll();
-    }
-
-    static Response stream() {
-        return given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON).body("""
-                {"model":"bedrock-claude-3-sonnet","stream":true,"messages":[{"role":"user","content":"Hi"}]}""")
-                .post("/v1/chat/completions");
-    }
-
     @Test
     void silenceBeforeTheFirstEventIs504() {
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse-stream")).willReturn(
-                StreamingTest.helloStream().response().withFixedDelay(5000)));
         long start = System.nanoTime();
-        Response response = stream();
+        Response response = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("""
+                        {"model":"bedrock-claude-3-sonnet","stream":true,
+                         "messages":[{"role":"user","content":"Hi simulate:latency-ms=5000"}]}""")
+                .post("/v1/chat/completions");
         long millis = (System.nanoTime() - start) / 1_000_000;
         response.then().statusCode(504).contentType(ContentType.JSON);
         assertEquals("timeout", response.jsonPath().getString("error.code"));

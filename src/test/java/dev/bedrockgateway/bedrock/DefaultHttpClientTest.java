@@ -6,30 +6,25 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.bedrockgateway.testing.BedrockStandIn;
+import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * By default Bedrock is called through Vert.x's HTTP client ({@link VertxSdkHttpClient}, whose own tests cover TLS and
- * answering on the calling event loop); the rest of the suite goes through it too ({@link CommonRuntimeClientTest}
- * covers the Common Runtime's client, {@link EventLoopsTest} Netty).
+ * answering on the calling event loop); the rest of the suite goes through it too ({@link EventLoopsTest} covers
+ * Netty).
  */
 @QuarkusTest
-@WithTestResource(BedrockStandIn.class)
+@WithTestResource(SimulatedBedrock.class)
 class DefaultHttpClientTest {
 
     @Inject
     BedrockClients clients;
 
-    @BedrockStandIn.Inject
-    WireMockServer bedrock;
-
     @Test
     void bedrockIsCalledThroughVertxAndAnswersOnItsEventLoops() throws Exception {
         assertEquals("VertxHttp", clients.httpClientName());
-        assertEquals("Hi on vert.x-eventloop-thread-N", EventLoopsTest.answerAndItsThread(clients, bedrock));
+        EventLoopsTest.assertAnswerArrivesOnAVertxEventLoop(clients);
     }
 }

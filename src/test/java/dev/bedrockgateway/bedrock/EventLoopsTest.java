@@ -1,7 +1,5 @@
 package dev.bedrockgateway.bedrock;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,10 +12,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.bedrockgateway.testing.BedrockStandIn;
-import dev.bedrockgateway.testing.ConverseReplies;
+import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -28,13 +23,13 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 
 /**
  * With {@code GATEWAY_BEDROCK_HTTP_CLIENT=NETTY} (and HTTP/2), the Bedrock client runs on Vert.x's event loops rather
- * than threads of its own (bench/README.md), and by default
+ * than threads of its own (docs/performance/investigations.md), and by default
  * ({@code quarkus.vertx.prefer-native-transport=true}) those loops take the epoll transport on Linux, so the Bedrock
  * calls here go over epoll channels; {@link JavaNioTransportTest} covers Java NIO.
  */
 @QuarkusTest
 @TestProfile(EventLoopsTest.Netty.class)
-@WithTestResource(BedrockStandIn.class)
+@WithTestResource(SimulatedBedrock.class)
 class EventLoopsTest {
 
     public static class Netty implements QuarkusTestProfile {
@@ -50,13 +45,18 @@ class EventLoopsTest {
     @Inject
     BedrockClients clients;
 
-    @BedrockStandIn.Inject
-    WireMockServer bedrock;
+    /**
+     * The simulator's echo of the prompt. The latency keeps the answer from arriving before whenComplete is attached
+     * below: a call already complete by then would run the callback on the test thread (seen once on a loaded 2-core
+     * machine).
+     */
+    private static final String PROMPT = "Hi simulate:latency-ms=200";
+    static final String ANSWER = "Simulated reply from anthropic.claude-3-haiku-20240307-v1:0: " + PROMPT;
 
     @Test
     void bedrockAnswersArriveOnVertxEventLoops() throws Exception {
         assertEquals("NettyNio", clients.httpClientName());
-        assertAnswerArrivesOnAVertxEventLoop(clients, bedrock);
+        assertAnswerArrivesOnAVertxEventLoop(clients);
     }
 
     @Test
@@ -67,19 +67,15 @@ class EventLoopsTest {
         assertTrue(vertx.isNativeTransportEnabled(), "Vert.x runs on Java NIO although epoll is the default");
     }
 
-    static void assertAnswerArrivesOnAVertxEventLoop(BedrockClients clients, WireMockServer bedrock) throws Exception {
-        assertEquals("Hi on vert.x-eventloop-thread-N", answerAndItsThread(clients, bedrock));
+    static void assertAnswerArrivesOnAVertxEventLoop(BedrockClients clients) throws Exception {
+        assertEquals(ANSWER + " on vert.x-eventloop-thread-N", answerAndItsThread(clients));
     }
 
     /** A Converse answer's text and the thread (its number as N) its future completed on. */
-    static String answerAndItsThread(BedrockClients clients, WireMockServer bedrock) throws Exception {
-        // The delay keeps the answer from arriving before whenComplete is attached below: a call already complete
-        // by then would run the callback on this test thread (seen once on a loaded 2-core machine).
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
-                .willReturn(ConverseReplies.text("Hi", "end_turn", 1, 1).withFixedDelay(200)));
+    private static String answerAndItsThread(BedrockClients clients) throws Exception {
         CompletableFuture<String> outcome = new CompletableFuture<>();
         clients.forRegion("us-east-1").converse(r -> r.modelId("anthropic.claude-3-haiku-20240307-v1:0")
-                .messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText("Hi"))))
+                .messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText(PROMPT))))
                 .whenComplete((response, failure) -> outcome.complete((failure == null
                         ? response.output().message().content().get(0).text() : failure.toString())
                         + " on " + Thread.currentThread().getName().replaceAll("\\d+$", "N")));

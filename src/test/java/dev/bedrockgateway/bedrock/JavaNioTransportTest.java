@@ -8,9 +8,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.bedrockgateway.testing.BedrockStandIn;
+import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -23,7 +21,7 @@ import io.vertx.core.Vertx;
  */
 @QuarkusTest
 @TestProfile(JavaNioTransportTest.Nio.class)
-@WithTestResource(BedrockStandIn.class)
+@WithTestResource(SimulatedBedrock.class)
 class JavaNioTransportTest {
 
     public static class Nio implements QuarkusTestProfile {
@@ -39,12 +37,9 @@ class JavaNioTransportTest {
     @Inject
     BedrockClients clients;
 
-    @BedrockStandIn.Inject
-    WireMockServer bedrock;
-
     @Test
     void nioWhenNotPreferredAndBedrockCallsWorkOverIt() throws Exception {
         assertFalse(vertx.isNativeTransportEnabled(), "Vert.x took a native transport although it was turned off");
-        EventLoopsTest.assertAnswerArrivesOnAVertxEventLoop(clients, bedrock);
+        EventLoopsTest.assertAnswerArrivesOnAVertxEventLoop(clients);
     }
 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,8 +17,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -26,13 +33,17 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+
+import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -40,12 +51,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
@@ -85,6 +98,8 @@ class BedrockSimulatorTest {
     private static final Duration LATENCY = Duration.ofMillis(30);
     private static final long TIMEOUT_SECONDS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path TLS = Path.of("src/test/resources/tls");
+    private static final char[] PASSWORD = "changeit".toCharArray();
 
     private Vertx vertx;
     private BedrockSimulator simulator;
@@ -97,7 +112,7 @@ class BedrockSimulatorTest {
         simulator = new BedrockSimulator(vertx, 0, LATENCY);
         endpoint = simulator.start();
         for (Protocol protocol : Protocol.values()) {
-            clients.put(protocol, client(protocol));
+            clients.put(protocol, client(protocol, endpoint));
         }
     }
 
@@ -108,13 +123,17 @@ class BedrockSimulatorTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
-    private BedrockRuntimeAsyncClient client(Protocol protocol) {
+    private static BedrockRuntimeAsyncClient client(Protocol protocol, URI endpoint) {
+        return client(NettyNioAsyncHttpClient.builder().protocol(protocol), endpoint);
+    }
+
+    private static BedrockRuntimeAsyncClient client(NettyNioAsyncHttpClient.Builder http, URI endpoint) {
         return BedrockRuntimeAsyncClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDSIMULATOR", "simulator-secret")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(protocol))
+                .httpClientBuilder(http)
                 // Error tests must see the first answer, not the outcome of retries.
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
@@ -422,7 +441,235 @@ class BedrockSimulatorTest {
         assertTrue(dimensions.contains("#/dimensions: 300 is not a valid enum value"), dimensions);
     }
 
+    // --- Directives ---------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void latencyDirectiveDelaysTheAnswerAndTheFirstFrame(Protocol protocol) throws Exception {
+        long started = System.nanoTime();
+        ConverseResponse response = converse(protocol, r -> r.messages(user("slowly simulate:latency-ms=400")));
+        assertTrue(millisSince(started) >= 400, "answered after " + millisSince(started) + " ms");
+        assertTrue(response.metrics().latencyMs() >= 400, "latency " + response.metrics());
+        assertEquals(PREFIX + "slowly simulate:latency-ms=400", text(response));
+
+        started = System.nanoTime();
+        StreamRecorder stream = converseStream(protocol,
+                streamRequest(r -> r.messages(user("slowly simulate:latency-ms=400"))));
+        assertTrue(stream.firstEventNanos - started >= TimeUnit.MILLISECONDS.toNanos(400),
+                "first frame after " + TimeUnit.NANOSECONDS.toMillis(stream.firstEventNanos - started) + " ms");
+        assertEquals(StopReason.END_TURN, stream.stopReason);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void gapDirectiveSlowsTheStreamsDeltas(Protocol protocol) throws Exception {
+        StreamRecorder stream = converseStream(protocol,
+                streamRequest(r -> r.messages(user("one two three simulate:gap-ms=100"))));
+
+        assertEquals(PREFIX + "one two three simulate:gap-ms=100", stream.text.get(0).toString());
+        assertEquals(8, stream.deltaNanos.size());
+        // Seven gaps of 100 ms; the first delta may reach the client late, the later ones never early.
+        long spread = TimeUnit.NANOSECONDS.toMillis(stream.deltaNanos.get(7) - stream.deltaNanos.get(0));
+        assertTrue(spread >= 600, "deltas spread over " + spread + " ms");
+        assertEquals(StopReason.END_TURN, stream.stopReason);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void stalledStreamSendsItsFirstDeltaThenNothingUntilTheClientLeaves(Protocol protocol) throws Exception {
+        int abandoned = simulator.abandoned();
+        StreamRecorder stream = startStream(protocol, "wait simulate:stall");
+        await(() -> stream.events.contains("contentBlockDelta"), "the first delta");
+        Thread.sleep(300);  // a hundred of the simulator's own gaps
+
+        assertEquals(List.of("messageStart", "contentBlockDelta"), List.copyOf(stream.events));
+        assertEquals("Simulated", stream.text.get(0).toString());
+        assertFalse(stream.call.isDone(), "the stream ended");
+        assertEquals(abandoned, simulator.abandoned());
+        stream.call.cancel(true);
+        await(() -> simulator.abandoned() == abandoned + 1, "the simulator to count the stream abandoned");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void endlessStreamRepeatsItsDeltasUntilTheClientLeaves(Protocol protocol) throws Exception {
+        int abandoned = simulator.abandoned();
+        StreamRecorder stream = startStream(protocol, "go on simulate:endless");
+        String reply = PREFIX + "go on simulate:endless";
+        await(() -> stream.deltaNanos.size() >= 10, "more deltas than the reply has words");
+
+        assertTrue(stream.text.get(0).toString().startsWith(reply + " Simulated reply from"), stream.text.toString());
+        assertEquals(List.of("messageStart", "contentBlockDelta"), stream.events.stream().distinct().toList());
+        // At least 50 ms apart, not as fast as the client can read.
+        long spread = TimeUnit.NANOSECONDS.toMillis(stream.deltaNanos.get(9) - stream.deltaNanos.get(0));
+        assertTrue(spread >= 400, "ten deltas within " + spread + " ms");
+        assertFalse(stream.call.isDone(), "the stream ended");
+        stream.call.cancel(true);
+        await(() -> simulator.abandoned() == abandoned + 1, "the simulator to count the stream abandoned");
+        int received = stream.deltaNanos.size();
+        Thread.sleep(200);
+        assertEquals(received, stream.deltaNanos.size(), "deltas after the client left");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void stalledOrEndlessCallsWithoutAStreamAreNeverAnswered(Protocol protocol) throws Exception {
+        int abandoned = simulator.abandoned();
+        CompletableFuture<ConverseResponse> converse = clients.get(protocol)
+                .converse(request(r -> r.messages(user("wait simulate:stall"))));
+        CompletableFuture<InvokeModelResponse> invoke = clients.get(protocol).invokeModel(r -> r
+                .modelId("amazon.titan-embed-text-v2:0").contentType("application/json")
+                .body(SdkBytes.fromUtf8String("{\"inputText\":\"simulate:endless\"}")));
+        Thread.sleep(500);
+
+        assertFalse(converse.isDone(), "Converse answered");
+        assertFalse(invoke.isDone(), "InvokeModel answered");
+        assertEquals(abandoned, simulator.abandoned());
+        converse.cancel(true);
+        invoke.cancel(true);
+        await(() -> simulator.abandoned() == abandoned + 2, "the simulator to count both calls abandoned");
+    }
+
+    @Test
+    void unknownOrMalformedDirectivesAreValidationErrors() {
+        assertValidation(Protocol.HTTP1_1, "Unknown simulator directive simulate:throttled",
+                r -> r.messages(user("simulate:throttled")));
+        assertValidation(Protocol.HTTP2, "simulate:latency-ms needs a whole number of milliseconds",
+                r -> r.messages(user("simulate:latency-ms=soon")));
+    }
+
+    // --- Settings, and the simulator as a process of its own ----------------------------------------------------
+
+    @Test
+    void fixedReplyLengthRepeatsTheWordsOfEveryTextReply() throws Exception {
+        String twelve = PREFIX + "Hi " + PREFIX + "Hi Simulated reply";
+        try (BedrockSimulator fixed = new BedrockSimulator(vertx,
+                new BedrockSimulator.Settings(0, Duration.ZERO, Duration.ZERO, 12, null))) {
+            URI url = fixed.start();
+            try (BedrockRuntimeAsyncClient client = client(Protocol.HTTP1_1, url)) {
+                ConverseResponse whole = client.converse(request(r -> r.messages(user("Hi"))))
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                StreamRecorder stream = new StreamRecorder();
+                client.converseStream(streamRequest(r -> r.messages(user("Hi"))), stream.handler())
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+                assertEquals(twelve, text(whole));
+                assertEquals(12, whole.usage().outputTokens());
+                assertEquals(twelve, stream.text.get(0).toString());
+                assertEquals(12, stream.deltaCount.get(0));
+            }
+        }
+    }
+
+    @Test
+    void pacedStreamsWriteADeltaAtATimeUnpacedOnesEverythingAtOnce() throws Exception {
+        SimulatedModel.Reply reply = SimulatedModel.respond(CLAUDE, JSON.readTree(minimalConverse()), 0);
+        List<SimulatedModel.StreamEvent> events = SimulatedModel.streamEvents(reply, 1);
+        // messageStart, 5 deltas ("Simulated reply from <id>: hi"), contentBlockStop, messageStop, metadata
+        assertEquals(9, events.size());
+
+        List<Buffer> paced = BedrockSimulator.writes(events, true);
+        assertEquals(5, paced.size());
+        assertEquals(frames(events.subList(0, 2)), paced.get(0));
+        assertEquals(frames(events.subList(2, 3)), paced.get(1));
+        assertEquals(frames(events.subList(5, 9)), paced.get(4));
+        assertEquals(List.of(frames(events)), BedrockSimulator.writes(events, false));
+    }
+
+    @Test
+    void servesHttpsWithThePemKeyAndCertificateItIsGiven(@TempDir Path dir) throws Exception {
+        KeyStore store = keyStore("bedrock-localhost.p12");
+        Path key = Files.writeString(dir.resolve("key.pem"),
+                pem("PRIVATE KEY", store.getKey("bedrock", PASSWORD).getEncoded()));
+        Path certificate = Files.writeString(dir.resolve("cert.pem"),
+                pem("CERTIFICATE", store.getCertificate("bedrock").getEncoded()));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(keyStore("trust-localhost.p12"));
+
+        try (BedrockSimulator https = new BedrockSimulator(vertx, new BedrockSimulator.Settings(0, Duration.ZERO,
+                Duration.ZERO, 0, new BedrockSimulator.Tls(key, certificate)))) {
+            URI url = https.start();
+            assertEquals("https://localhost:" + url.getPort(), url.toString());
+            for (Protocol protocol : Protocol.values()) {
+                // The SDK's Netty client negotiates HTTP/2 by ALPN but cannot yet offer HTTP/1.1 that way.
+                ProtocolNegotiation negotiation = protocol == Protocol.HTTP2
+                        ? ProtocolNegotiation.ALPN : ProtocolNegotiation.ASSUME_PROTOCOL;
+                try (BedrockRuntimeAsyncClient client = client(NettyNioAsyncHttpClient.builder().protocol(protocol)
+                        .protocolNegotiation(negotiation).tlsTrustManagersProvider(trust::getTrustManagers), url)) {
+                    ConverseResponse response = client.converse(request(r -> r.messages(user("over TLS"))))
+                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    assertEquals(PREFIX + "over TLS", text(response), protocol.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void runsAsAProcessOfItsOwnThatPrintsItsUrl() throws Exception {
+        Process process = simulatorProcess("--stream-events", "3", "--latency-ms", "0", "--stream-gap-ms", "20");
+        try {
+            String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            URI url = URI.create(line);
+            assertEquals("http://127.0.0.1:" + url.getPort(), line);
+            try (BedrockRuntimeAsyncClient client = client(Protocol.HTTP2, url)) {
+                StreamRecorder stream = new StreamRecorder();
+                client.converseStream(streamRequest(r -> r.messages(user("Hi"))), stream.handler())
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                assertEquals("Simulated reply from", stream.text.get(0).toString());
+                long spread = TimeUnit.NANOSECONDS.toMillis(stream.deltaNanos.get(2) - stream.deltaNanos.get(0));
+                assertTrue(spread >= 30, "two gaps of 20 ms took " + spread + " ms");
+            }
+        } finally {
+            process.destroy();
+        }
+
+        Process refused = simulatorProcess("--latency-ms", "soon");
+        assertTrue(refused.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(2, refused.exitValue());
+        String error = new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(error.contains("--latency-ms needs a non-negative whole number"), error);
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------
+
+    private static Process simulatorProcess(String... options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SimulatorMain.class.getName()));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command).start();
+    }
+
+    private static KeyStore keyStore(String file) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(TLS.resolve(file))) {
+            store.load(in, PASSWORD);
+        }
+        return store;
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static Buffer frames(List<SimulatedModel.StreamEvent> events) {
+        Buffer frames = Buffer.buffer();
+        events.forEach(event -> frames.appendBuffer(BedrockSimulator.encodeFrame(event)));
+        return frames;
+    }
+
+    private static long millisSince(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "waited in vain for " + what);
+            Thread.sleep(10);
+        }
+    }
 
     private String invokeValidationMessage(String modelId, String body) {
         CompletableFuture<InvokeModelResponse> response = clients.get(Protocol.HTTP1_1).invokeModel(r -> r
@@ -475,6 +722,14 @@ class BedrockSimulatorTest {
         StreamRecorder recorder = new StreamRecorder();
         clients.get(protocol).converseStream(request, recorder.handler()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return recorder;
+    }
+
+    /** Starts a stream and returns at once, the call still running. */
+    private StreamRecorder startStream(Protocol protocol, String prompt) {
+        StreamRecorder stream = new StreamRecorder();
+        stream.call = clients.get(protocol)
+                .converseStream(streamRequest(r -> r.messages(user(prompt))), stream.handler());
+        return stream;
     }
 
     private Throwable streamFailure(Protocol protocol, Consumer<ConverseRequest.Builder> request) {
@@ -599,9 +854,11 @@ class BedrockSimulatorTest {
         final Map<Integer, Integer> deltaCount = new TreeMap<>();
         final Map<Integer, ToolUseBlockStart> toolStarts = new TreeMap<>();
         final List<Integer> stops = new ArrayList<>();
+        final List<Long> deltaNanos = Collections.synchronizedList(new ArrayList<>());
         volatile StopReason stopReason;
         volatile ConverseStreamMetadataEvent metadata;
         volatile long firstEventNanos;
+        CompletableFuture<Void> call;
 
         ConverseStreamResponseHandler handler() {
             return ConverseStreamResponseHandler.builder()
@@ -613,6 +870,7 @@ class BedrockSimulatorTest {
                             })
                             .onContentBlockDelta(e -> {
                                 record("contentBlockDelta");
+                                deltaNanos.add(System.nanoTime());
                                 deltaCount.merge(e.contentBlockIndex(), 1, Integer::sum);
                                 if (e.delta().text() != null) {
                                     text.computeIfAbsent(e.contentBlockIndex(), i -> new StringBuilder())

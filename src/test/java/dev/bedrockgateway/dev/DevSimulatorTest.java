@@ -1,6 +1,8 @@
 package dev.bedrockgateway.dev;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,6 +72,26 @@ class DevSimulatorTest {
                 .post("/v1/chat/completions")
                 .then().statusCode(429).header("Retry-After", equalTo("1"))
                 .body("error.code", equalTo("rate_limit_exceeded"));
+    }
+
+    @Test
+    void directivesInThePromptSteerTheSimulatorBehindTheGateway() {
+        long started = System.nanoTime();
+        given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("""
+                        {"model":"gpt-4o","messages":[{"role":"user","content":"take your time simulate:latency-ms=300"}]}""")
+                .post("/v1/chat/completions")
+                .then().statusCode(200)
+                .body("choices[0].message.content", endsWith(": take your time simulate:latency-ms=300"));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(millis >= 300, "answered after " + millis + " ms");
+
+        given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("""
+                        {"model":"gpt-4o","messages":[{"role":"user","content":"simulate:hurry"}]}""")
+                .post("/v1/chat/completions")
+                .then().statusCode(400)
+                .body("error.message", containsString("Unknown simulator directive simulate:hurry"));
     }
 
     @Test

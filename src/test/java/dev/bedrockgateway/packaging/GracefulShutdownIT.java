@@ -14,21 +14,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
-import dev.bedrockgateway.testing.EventStreamFrames;
+import dev.bedrockgateway.dev.BedrockSimulator;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The production artifact on SIGTERM, as Kubernetes stops a pod behind the ALB: readiness turns DOWN at once, and a
- * stream in flight is allowed to finish instead of being cut.
+ * stream in flight is allowed to finish instead of being cut. Its Bedrock is the simulator, in this JVM (failsafe has
+ * the simulator's classes on its class path, the packaged gateway does not).
  */
 class GracefulShutdownIT {
 
@@ -36,12 +33,12 @@ class GracefulShutdownIT {
     void readinessGoesDownAndTheStreamInFlightCompletes() throws Exception {
         Vertx vertx = Vertx.vertx();
         Process gateway = null;
-        try {
-            int bedrockPort = slowStreamingBedrock(vertx);
+        try (BedrockSimulator bedrock = new BedrockSimulator(vertx, 0, Duration.ZERO)) {
+            URI bedrockUrl = bedrock.start();
             gateway = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // The production shutdown settings as configured (15 s delay, 60 s drain): not overridden here.
                     "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-Dgateway.master-key=sk-shutdown",
-                    "-Dgateway.bedrock.endpoint-override=http://127.0.0.1:" + bedrockPort,
+                    "-Dgateway.bedrock.endpoint-override=" + bedrockUrl,
                     "-Daws.accessKeyId=AKIDGATEWAYTEST", "-Daws.secretAccessKey=gateway-test-secret",
                     "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toString())
                     .redirectErrorStream(true).start();
@@ -58,11 +55,14 @@ class GracefulShutdownIT {
             assertEquals(200, client.send(HttpRequest.newBuilder(ready).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode());
 
+            // A stream of about 3.5 s: the simulator echoes the prompt a word per delta, 100 ms apart.
+            String prompt = "long answer simulate:gap-ms=100 " + IntStream.range(0, 30).mapToObj(n -> "part" + n)
+                    .collect(Collectors.joining(" "));
             CompletableFuture<HttpResponse<String>> stream = client.sendAsync(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + http + "/v1/chat/completions"))
                     .header("Authorization", "Bearer sk-shutdown").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"stream\":true,"
-                            + "\"messages\":[{\"role\":\"user\",\"content\":\"long answer\"}]}"))
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             Thread.sleep(500);
 
@@ -78,7 +78,7 @@ class GracefulShutdownIT {
             HttpResponse<String> finished = stream.get(30, TimeUnit.SECONDS);
             assertEquals(200, finished.statusCode());
             assertTrue(finished.body().endsWith("data: [DONE]\n\n"), finished.body());
-            assertTrue(finished.body().contains("part 29"), "every part arrived");
+            assertTrue(finished.body().contains("part29"), "every part arrived");
             assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), "the gateway exited after draining");
         } finally {
             if (gateway != null) {
@@ -86,28 +86,5 @@ class GracefulShutdownIT {
             }
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
-    }
-
-    /** A Bedrock stand-in whose stream takes about 3 s: 30 text events 100 ms apart. */
-    private static int slowStreamingBedrock(Vertx vertx) {
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0));
-        server.requestHandler(request -> request.body().onSuccess(body -> {
-            HttpServerResponse response = request.response().setChunked(true)
-                    .putHeader("content-type", "application/vnd.amazon.eventstream");
-            response.write(Buffer.buffer(EventStreamFrames.stream().start().bytes()));
-            AtomicInteger part = new AtomicInteger();
-            AtomicReference<Long> timer = new AtomicReference<>();
-            timer.set(vertx.setPeriodic(100, id -> {
-                int n = part.getAndIncrement();
-                if (n < 30) {
-                    response.write(Buffer.buffer(EventStreamFrames.stream().text(0, " part " + n).bytes()));
-                } else {
-                    vertx.cancelTimer(timer.get());
-                    response.end(Buffer.buffer(EventStreamFrames.stream().stop(0).messageStop("end_turn")
-                            .metadata(3, 30).bytes()));
-                }
-            }));
-        }));
-        return server.listen().toCompletionStage().toCompletableFuture().join().actualPort();
     }
 }

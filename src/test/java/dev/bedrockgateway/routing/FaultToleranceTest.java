@@ -404,8 +404,8 @@ class FaultToleranceTest {
     }
 
     /**
-     * Bedrock's answers may arrive on the HTTP client's own threads (the CRT's, Netty's); whatever thread a call
-     * completes on, the router hands its outcome (an answer after a retry, or a failure) back to the caller's own
+     * Bedrock's answers may arrive on the HTTP client's own threads (Netty's, a test's executor); whatever thread a
+     * call completes on, the router hands its outcome (an answer after a retry, or a failure) back to the caller's own
      * Vert.x context, where the rest of the request runs.
      */
     @Test

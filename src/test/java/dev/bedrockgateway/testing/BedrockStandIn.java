@@ -31,10 +31,15 @@ public class BedrockStandIn implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().http2PlainDisabled(false));
         server.start();
+        return gatewaySettings("http://127.0.0.1:" + server.port());
+    }
+
+    /** The gateway's settings for tests against a local Bedrock at {@code endpoint}. */
+    static Map<String, String> gatewaySettings(String endpoint) {
         return Map.of(
-                "gateway.bedrock.endpoint-override", "http://127.0.0.1:" + server.port(),
-                // One attempt, and no cool-downs: each test sees exactly the upstream call it stubbed, whatever
-                // failures earlier tests provoked. Fault-tolerance tests set their own in their catalog.
+                "gateway.bedrock.endpoint-override", endpoint,
+                // One attempt, and no cool-downs: each test sees exactly the upstream answer it stubbed (or asked the
+                // simulator for), whatever failures earlier tests provoked. Fault-tolerance tests set their own in their catalog.
                 "gateway.routing.num-retries", "0",
                 "gateway.routing.allowed-fails", "1000000",
                 // For @QuarkusIntegrationTest, which starts the production artifact: it needs its keys, and the
