@@ -45,6 +45,11 @@ final class SimulatedEmbeddings {
     /** v3 documents NONE|START|END, v4 NONE|LEFT|RIGHT; accepting the union keeps the check simple. */
     private static final Set<String> COHERE_TRUNCATE = Set.of("NONE", "START", "END", "LEFT", "RIGHT");
     private static final int COHERE_MAX_TEXTS = 96;
+    private static final Set<Integer> NOVA_DIMENSIONS = Set.of(256, 384, 1024, 3072);
+    private static final Set<String> NOVA_PURPOSES = Set.of("GENERIC_INDEX", "GENERIC_RETRIEVAL", "TEXT_RETRIEVAL",
+            "IMAGE_RETRIEVAL", "VIDEO_RETRIEVAL", "DOCUMENT_RETRIEVAL", "AUDIO_RETRIEVAL", "CLASSIFICATION",
+            "CLUSTERING");
+    private static final Set<String> NOVA_TRUNCATION = Set.of("START", "END", "NONE");
 
     private record VectorKey(String text, int dimensions, boolean normalize) {
     }
@@ -79,8 +84,11 @@ final class SimulatedEmbeddings {
         if (family.startsWith("cohere.embed-v4")) {
             return cohere(body, true);
         }
-        throw AwsError.validation("The simulator serves InvokeModel only for Titan and Cohere embedding models, not "
-                + modelId + "; use Converse for chat models.");
+        if (family.startsWith("amazon.nova-2-multimodal-embeddings")) {
+            return nova(body);
+        }
+        throw AwsError.validation("The simulator serves InvokeModel only for Titan, Cohere and Nova embedding models,"
+                + " not " + modelId + "; use Converse for chat models.");
     }
 
     /** The foundation-model id inside an ARN and/or a cross-region inference profile id. */
@@ -119,6 +127,42 @@ final class SimulatedEmbeddings {
         response.putRawValue("embedding", vector(text, 1536, false));
         response.put("inputTextTokenCount", SimulatedModel.words(text));
         return new Result(response, SimulatedModel.words(text), directives);
+    }
+
+    /**
+     * Amazon Nova Multimodal Embeddings, text only, as its schema has it
+     * (https://docs.aws.amazon.com/nova/latest/userguide/embeddings-schema.html): one text per call, no token count in
+     * the body.
+     */
+    private static Result nova(JsonNode body) {
+        JsonNode version = body.path("schemaVersion");
+        if (!version.isMissingNode() && !"nova-multimodal-embed-v1".equals(version.asText())) {
+            throw malformed("#/schemaVersion: " + version + " is not a valid enum value");
+        }
+        if (!"SINGLE_EMBEDDING".equals(body.path("taskType").asText())) {
+            throw malformed("#/taskType: the simulator serves SINGLE_EMBEDDING only");
+        }
+        JsonNode params = body.path("singleEmbeddingParams");
+        if (!NOVA_PURPOSES.contains(params.path("embeddingPurpose").asText())) {
+            throw malformed("#/singleEmbeddingParams/embeddingPurpose: " + params.path("embeddingPurpose")
+                    + " is not a valid enum value");
+        }
+        int dimensions = params.has("embeddingDimension")
+                ? oneOf(params.get("embeddingDimension"), NOVA_DIMENSIONS, "singleEmbeddingParams/embeddingDimension")
+                : 3072;
+        JsonNode text = params.path("text");
+        if (!text.path("value").isTextual() || text.path("value").asText().isEmpty()) {
+            throw malformed("#/singleEmbeddingParams/text/value: expected a non-empty string");
+        }
+        if (!NOVA_TRUNCATION.contains(text.path("truncationMode").asText())) {
+            throw malformed("#/singleEmbeddingParams/text/truncationMode: " + text.path("truncationMode")
+                    + " is not a valid enum value");
+        }
+        String value = text.path("value").asText();
+        ObjectNode response = JSON.createObjectNode();
+        response.putArray("embeddings").addObject().put("embeddingType", "TEXT")
+                .putRawValue("embedding", vector(value, dimensions, true));
+        return new Result(response, SimulatedModel.words(value), Directives.parse(value));
     }
 
     /** v4 always answers by type (and has a configurable size); v3 only when {@code embedding_types} is given. */

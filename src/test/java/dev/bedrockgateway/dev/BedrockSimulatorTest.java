@@ -431,10 +431,32 @@ class BedrockSimulatorTest {
                 invoke(Protocol.HTTP2, "cohere.embed-v4:0", body).path("embeddings").path("float"));
     }
 
+    /** Regression: the simulator had no Nova embeddings, which the gateway maps (so dev mode could not serve them). */
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void novaEmbedsItsOneTextWithTheRequestedDimension(Protocol protocol) throws Exception {
+        String body = "{\"schemaVersion\":\"nova-multimodal-embed-v1\",\"taskType\":\"SINGLE_EMBEDDING\","
+                + "\"singleEmbeddingParams\":{\"embeddingPurpose\":\"GENERIC_INDEX\",\"embeddingDimension\":384,"
+                + "\"text\":{\"truncationMode\":\"NONE\",\"value\":\"nova text\"}}}";
+        JsonNode response = invoke(protocol, "us.amazon.nova-2-multimodal-embeddings-v1:0", body);
+
+        JsonNode entry = response.path("embeddings").get(0);
+        assertEquals(1, response.path("embeddings").size());
+        assertEquals("TEXT", entry.path("embeddingType").asText());
+        assertEquals(384, entry.path("embedding").size());
+        assertEquals(1.0, norm(entry.path("embedding")), 1e-4);
+        assertEquals(entry.path("embedding"), invoke(protocol, "amazon.nova-2-multimodal-embeddings-v1:0", body)
+                .path("embeddings").get(0).path("embedding"));
+
+        String dimension = invokeValidationMessage("amazon.nova-2-multimodal-embeddings-v1:0",
+                body.replace("384", "300"));
+        assertTrue(dimension.contains("embeddingDimension: 300 is not a valid enum value"), dimension);
+    }
+
     @Test
     void invokeRejectsChatModelsAndBadEmbeddingParameters() {
         String chat = invokeValidationMessage(CLAUDE, "{\"inputText\":\"hi\"}");
-        assertTrue(chat.contains("only for Titan and Cohere embedding models"), chat);
+        assertTrue(chat.contains("only for Titan, Cohere and Nova embedding models"), chat);
 
         String dimensions =
                 invokeValidationMessage("amazon.titan-embed-text-v2:0", "{\"inputText\":\"hi\",\"dimensions\":300}");
