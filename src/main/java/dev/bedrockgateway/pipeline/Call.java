@@ -9,7 +9,6 @@ import java.util.function.Function;
 
 import dev.bedrockgateway.bedrock.BedrockInvoker;
 import dev.bedrockgateway.catalog.Deployment;
-import dev.bedrockgateway.governance.UsageMeter;
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.routing.BedrockRouter;

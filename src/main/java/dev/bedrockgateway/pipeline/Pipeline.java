@@ -13,7 +13,6 @@ import dev.bedrockgateway.bedrock.BedrockInvoker;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.governance.ClientRateLimits;
-import dev.bedrockgateway.governance.UsageMeter;
 import dev.bedrockgateway.images.FetchedImage;
 import dev.bedrockgateway.images.ImageFetcher;
 import dev.bedrockgateway.images.RemoteImage;

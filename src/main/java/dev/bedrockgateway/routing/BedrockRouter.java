@@ -84,6 +84,12 @@ public class BedrockRouter {
         /** Runs one attempt, unless the call was abandoned; abandoning it fails the attempt, not to be retried. */
         <T> Uni<T> run(Uni<T> attempt) {
             return Uni.createFrom().emitter(emitter -> {
+                synchronized (this) {
+                    if (abandoned) {
+                        emitter.fail(new CallAbandoned());
+                        return;
+                    }
+                }
                 Cancellable running = attempt.subscribe().with(emitter::complete, emitter::fail);
                 emitter.onTermination(running::cancel);
                 Runnable cancel = () -> {

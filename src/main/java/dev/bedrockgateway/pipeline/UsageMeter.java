@@ -1,9 +1,10 @@
-package dev.bedrockgateway.governance;
+package dev.bedrockgateway.pipeline;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.observability.RequestRecord;
+import dev.bedrockgateway.governance.ClientRateLimits;
 import dev.bedrockgateway.routing.Deployments;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
