@@ -7,7 +7,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * Starts the gateway. Before Quarkus starts, it turns off Quarkus's own check of request URIs
  * ({@code vertx.disableURIValidation}): that check answers a malformed URI ({@code /v1/completions?%zz}) with a bare
  * 400, before any route could log it or answer it in the API's error shape. The gateway checks URIs itself, as the
- * first thing every request meets ({@link dev.bedrockgateway.api.RequestLimits}).
+ * first thing every request meets ({@link dev.bedrockgateway.api.RequestLimits}). Dev mode and {@code @QuarkusTest}
+ * do not start through this method: pom.xml sets the same property for them (quarkus-maven-plugin, surefire).
  */
 @QuarkusMain
 public final class GatewayMain {
