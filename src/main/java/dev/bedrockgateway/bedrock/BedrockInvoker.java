@@ -85,9 +85,9 @@ public class BedrockInvoker {
      */
     public Uni<Multi<ConverseStreamOutput>> converseStream(Deployment deployment, ConverseStreamRequest given) {
         ConverseStreamRequest request = bounded(given);
-        AtomicReference<CompletableFuture<Void>> call = new AtomicReference<>();
         return Uni.createFrom().<Multi<ConverseStreamOutput>>emitter(started -> {
             UnicastProcessor<ConverseStreamOutput> events = UnicastProcessor.create();
+            AtomicReference<CompletableFuture<Void>> call = new AtomicReference<>();
             AtomicBoolean first = new AtomicBoolean(true);
             // Any end but a normal one (client gone, idle timeout, failure) aborts the Bedrock call.
             Multi<ConverseStreamOutput> stream = events
@@ -105,6 +105,11 @@ public class BedrockInvoker {
                         }
                     })
                     .build();
+            started.onTermination(() -> {
+                if (first.get()) {
+                    cancel(call);
+                }
+            });
             CompletableFuture<Void> future = clients.forRegion(deployment.region()).converseStream(request, handler);
             call.set(future);
             future.whenComplete((done, failure) -> {
@@ -126,11 +131,7 @@ public class BedrockInvoker {
                     events.onError(error);
                 }
             });
-        })
-                // Cancelled before the stream reached whoever asked for it (its first-byte timeout, the client gone):
-                // nobody will read it, so the Bedrock call ends here.
-                .onCancellation().invoke(() -> cancel(call))
-                .ifNoItem().after(firstByteTimeout).failWith(BedrockInvoker::noFirstEvent);
+        }).ifNoItem().after(firstByteTimeout).failWith(BedrockInvoker::noFirstEvent);
     }
 
     private static boolean isCancellation(Throwable failure) {

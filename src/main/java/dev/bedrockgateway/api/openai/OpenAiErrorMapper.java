@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.openai.OpenAiJson;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -23,6 +24,8 @@ import io.vertx.core.http.HttpServerRequest;
 public class OpenAiErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(OpenAiErrorMapper.class);
+    /** The status of an exchange the client left (nginx's), as the access line records it. */
+    static final int CLIENT_GONE = 499;
 
     @ServerExceptionMapper
     public Response openAi(OpenAiException e) {
@@ -74,8 +77,23 @@ public class OpenAiErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (clientGone(e)) {
+            // The client hung up while its body was being read: nobody is left to answer, and nothing failed here.
+            LOG.debugf("The client left before its request body was read: %s", e.getMessage());
+            return Response.status(CLIENT_GONE).build();
+        }
         LOG.error("Unexpected failure", e);
         return response(500, ErrorTypes.SERVER, null, "internal_error", "The gateway failed unexpectedly.").build();
+    }
+
+    /** Whether {@code e} is the connection closing under the request (as a body read reports it). */
+    static boolean clientGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response.ResponseBuilder response(int status, String type, String param, String code,
