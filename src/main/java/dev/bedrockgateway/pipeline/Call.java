@@ -1,15 +1,13 @@
 package dev.bedrockgateway.pipeline;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
-import dev.bedrockgateway.bedrock.BedrockInvoker;
 import dev.bedrockgateway.catalog.Deployment;
-import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.routing.BedrockRouter;
 import io.smallrye.mutiny.Multi;
@@ -104,10 +102,10 @@ public final class Call<T> {
         }
         synchronized (this) {
             if (others == null) {
-                others = new ConcurrentHashMap<>(2);
+                others = new HashMap<>(2);
             }
+            return others.computeIfAbsent(d, translate);
         }
-        return others.computeIfAbsent(d, translate);
     }
 
     /** Passes the events on unchanged, noting the first content delta (TTFT) and the usage in the metadata event. */

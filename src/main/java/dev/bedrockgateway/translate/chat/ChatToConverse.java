@@ -40,7 +40,7 @@ public final class ChatToConverse {
         }
         draft.toolConfig(Tools.toolConfig(request, conversation.toolNamesInHistory(), structured, params));
         draft.additionalModelRequestFields(ChatOptions.additionalModelRequestFields(request, thinkingBudget));
-        return new ChatTranslation(draft.build(), conversation, params.dropped(),
+        return ChatTranslation.of(draft, conversation, params.dropped(),
                 structured == null ? null : structured.toolName(), stream, includeUsage);
     }
 }

@@ -15,6 +15,7 @@ import dev.bedrockgateway.translate.ConverseStreams;
  */
 public final class ChatTranslation {
 
+    /** The request without its messages, while remote images are missing; null once complete. */
     private final ConverseRequest draft;
     private final Conversation conversation;
     private final ConverseRequest request;
@@ -23,11 +24,15 @@ public final class ChatTranslation {
     private final boolean stream;
     private final boolean includeUsage;
 
-    ChatTranslation(ConverseRequest draft, Conversation conversation, List<String> droppedParams,
+    /** @param draft everything of the request but its messages */
+    static ChatTranslation of(ConverseRequest.Builder draft, Conversation conversation, List<String> droppedParams,
             String structuredOutputTool, boolean stream, boolean includeUsage) {
-        this(draft, conversation, conversation.remoteImages().isEmpty()
-                ? draft.toBuilder().messages(conversation.messages(Map.of())).build() : null, droppedParams,
-                structuredOutputTool, stream, includeUsage);
+        if (conversation.remoteImages().isEmpty()) {
+            return new ChatTranslation(null, conversation, draft.messages(conversation.messages(Map.of())).build(),
+                    droppedParams, structuredOutputTool, stream, includeUsage);
+        }
+        return new ChatTranslation(draft.build(), conversation, null, droppedParams, structuredOutputTool, stream,
+                includeUsage);
     }
 
     private ChatTranslation(ConverseRequest draft, Conversation conversation, ConverseRequest request,
