@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -318,7 +317,7 @@ public class ImageFetcher {
                 fail(fetchFailed(param, "Image host '" + url.host + "' answered HTTP " + status + " (expected 200)."));
                 return;
             }
-            String declaredType = mediaType(response.getHeader(HttpHeaders.CONTENT_TYPE));
+            String declaredType = ImageType.bare(response.getHeader(HttpHeaders.CONTENT_TYPE));
             ImageType type = ImageType.ofMediaType(declaredType).orElse(null);
             if (type == null) {
                 discard(req, response);
@@ -440,14 +439,6 @@ public class ImageFetcher {
 
     private static OpenAiException fetchFailed(String param, String message) {
         return OpenAiException.invalidRequest(param, CODE_IMAGE_FETCH_FAILED, message);
-    }
-
-    static String mediaType(String contentType) {
-        if (contentType == null) {
-            return "";
-        }
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
     private static long contentLength(String header) {

@@ -41,18 +41,22 @@ public enum ImageType {
      * browsers and some hosts send, counts as JPEG.
      */
     public static Optional<ImageType> ofMediaType(String mediaType) {
-        if (mediaType == null) {
-            return Optional.empty();
-        }
-        int semicolon = mediaType.indexOf(';');
-        String bare = (semicolon < 0 ? mediaType : mediaType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        return switch (bare) {
+        return switch (bare(mediaType)) {
             case "image/png" -> Optional.of(PNG);
             case "image/jpeg", "image/jpg" -> Optional.of(JPEG);
             case "image/gif" -> Optional.of(GIF);
             case "image/webp" -> Optional.of(WEBP);
             default -> Optional.empty();
         };
+    }
+
+    /** A media type without its parameters, in lower case; empty for none. */
+    public static String bare(String mediaType) {
+        if (mediaType == null) {
+            return "";
+        }
+        int semicolon = mediaType.indexOf(';');
+        return (semicolon < 0 ? mediaType : mediaType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
     /** The type the bytes are, from their signature; empty when they are none of these. */

@@ -255,10 +255,7 @@ class FaultToleranceTest {
         for (int i = 0; i < 3; i++) {
             String body = chat("ft-leave", true);
             try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
-                socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Authorization: Bearer sk-test-key-1\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-                socket.getOutputStream().flush();
+                startChat(socket, body);
                 int call = i + 1;
                 assertTrue(eventually(() -> calls(path) == call), "call " + call + " reached Bedrock");
                 assertEquals(1.0, metric("gateway_upstream_calls_in_flight", deployment), "its slot is taken");
@@ -279,15 +276,20 @@ class FaultToleranceTest {
                 "ServiceUnavailableException", "Busy").withFixedDelay(400)));
         String body = chat("ft-left", false);
         try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
-            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Authorization: Bearer sk-test-key-1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-            socket.getOutputStream().flush();
+            startChat(socket, body);
             assertTrue(eventually(() -> calls(path) == 1), "the call reached Bedrock");
         }
         Thread.sleep(2000); // the failure at 400 ms, then time for two retries 10-50 ms apart, were they made
         assertEquals(1, calls(path), "no retry once the client left");
         assertEquals(0.0, metric("gateway_upstream_calls_in_flight", "meta.llama3-1-8b-instruct-v1:0"));
+    }
+
+    /** Sends a chat request over {@code socket} and reads nothing: closing the socket is the client leaving. */
+    private static void startChat(Socket socket, String body) throws java.io.IOException {
+        socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer sk-test-key-1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
     }
 
     /** Whether {@code condition} holds within 5 s. */
