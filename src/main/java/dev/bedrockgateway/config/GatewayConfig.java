@@ -38,7 +38,25 @@ public interface GatewayConfig {
      */
     Optional<List<String>> masterKey();
 
+    /**
+     * PostgreSQL for virtual keys, teams and the spend log, as LiteLLM's {@code DATABASE_URL} takes it:
+     * {@code postgresql://user:password@host:5432/database} (query options such as {@code sslmode=require} are
+     * passed on). {@code DATABASE_URL} is read too; the catalog's {@code general_settings.database_url} is used when
+     * neither is set. Without a database the gateway serves master keys only. Read at start.
+     */
+    Optional<String> databaseUrl();
+
+    /**
+     * Redis or Valkey ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS) for what the
+     * replicas share: rate-limit and budget counters, requests in flight per key, key revocations and deployment
+     * cool-downs. The catalog's {@code router_settings.redis_host}/{@code redis_port}/{@code redis_password} are
+     * used when it is not set. Without Redis each replica counts on its own. Read at start.
+     */
+    Optional<String> redisUrl();
+
     Auth auth();
+
+    Governance governance();
 
     Bedrock bedrock();
 
@@ -63,6 +81,39 @@ public interface GatewayConfig {
          */
         @WithDefault("false")
         boolean allowAnonymous();
+    }
+
+    /** Virtual keys, teams, budgets and spend (with {@code gateway.database-url}); docs/governance.md. */
+    interface Governance {
+        /**
+         * How long a virtual key (and its team) is served from memory after it was read from the database. Changes
+         * made through the admin API reach every replica at once through Redis; without Redis, other replicas see
+         * them after at most this long.
+         */
+        @WithDefault("30S")
+        Duration keyCacheTtl();
+
+        /** Bound of one call to PostgreSQL or Redis; past it the call counts as failed (never a hung request). */
+        @WithDefault("2S")
+        Duration storeTimeout();
+
+        /** How often buffered spend rows are written to the database (in one transaction per batch). */
+        @WithDefault("1S")
+        Duration spendFlushInterval();
+
+        /**
+         * Spend rows kept in memory while the database is unreachable; past it, the oldest are dropped and counted
+         * in {@code gateway_spend_rows_dropped_total} (and logged), never silently.
+         */
+        @WithDefault("100000")
+        int spendBuffer();
+
+        /**
+         * Output tokens assumed for a request that sets no {@code max_tokens}, when its budget is reserved and the
+         * catalog entry gives no {@code model_info.max_output_tokens}.
+         */
+        @WithDefault("4096")
+        int defaultMaxOutputTokens();
     }
 
     interface Bedrock {
