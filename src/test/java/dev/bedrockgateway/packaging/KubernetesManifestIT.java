@@ -3,6 +3,7 @@ package dev.bedrockgateway.packaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -120,6 +121,31 @@ class KubernetesManifestIT {
         assertFalse(find(container.path("env"), "name", "AWS_REGION").path("value").asText().isBlank());
     }
 
+    /**
+     * The stores' URLs hold passwords, so they come from a Secret; optional, so that the manifests apply and the pods
+     * start without it (master keys, per-replica counters). The extension's env mapping cannot say optional: the
+     * entries come from src/main/kubernetes/kubernetes.yml, and this also checks that the merge kept them.
+     */
+    @Test
+    void theStoreUrlsComeFromAnOptionalSecret() {
+        for (Map.Entry<String, String> entry : Map.of(
+                "GATEWAY_DATABASE_URL", "database-url",
+                "GATEWAY_REDIS_URL", "redis-url").entrySet()) {
+            String name = entry.getKey();
+            assertEquals(1, count(container.path("env"), "name", name), name + " is set once");
+            JsonNode env = find(container.path("env"), "name", name);
+            assertFalse(env.has("value"), name + " is never a literal");
+            JsonNode ref = env.at("/valueFrom/secretKeyRef");
+            assertEquals("bedrock-gateway-stores", ref.path("name").asText(), name);
+            assertEquals(entry.getValue(), ref.path("key").asText(), name);
+            assertTrue(ref.path("optional").isBoolean() && ref.path("optional").booleanValue(),
+                    name + ": the pods must start without the Secret");
+        }
+        assertNotNull(find(container.path("env"), "name", "GATEWAY_MASTER_KEY"),
+                "the merge keeps the env entries the extension generates");
+        assertNull(find(container.path("env"), "name", "DATABASE_URL"), "one name per store, the gateway's own");
+    }
+
     @Test
     void theContainerIsHardenedAndSized() {
         assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());
@@ -175,6 +201,16 @@ class KubernetesManifestIT {
         assertEquals(deployment.at("/metadata/name").asText(), hpa.at("/spec/scaleTargetRef/name").asText());
         assertEquals(deployment.at("/spec/replicas").asInt(), hpa.at("/spec/minReplicas").asInt());
         assertFalse(container.at("/resources/requests/cpu").asText().isBlank(), "CPU utilisation needs a request");
+    }
+
+    private static long count(JsonNode array, String field, String value) {
+        long n = 0;
+        for (JsonNode item : array) {
+            if (item.path(field).asText().equals(value)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static JsonNode find(JsonNode array, String field, String value) {
