@@ -23,13 +23,18 @@ public final class BedrockModelIds {
     private BedrockModelIds() {
     }
 
-    /** The base model id of a cross-region profile id ({@code us.amazon.nova-lite-v1:0} -> {@code amazon.nova-lite-v1:0}); any other id unchanged. */
-    public static String withoutProfilePrefix(String modelId) {
+    /** The geography of a cross-region profile id ({@code us} for {@code us.amazon.nova-lite-v1:0}), else empty. */
+    public static Optional<String> profileGeography(String modelId) {
         int dot = modelId.indexOf('.');
         if (dot > 0 && PROFILE_GEOGRAPHIES.contains(modelId.substring(0, dot))) {
-            return modelId.substring(dot + 1);
+            return Optional.of(modelId.substring(0, dot));
         }
-        return modelId;
+        return Optional.empty();
+    }
+
+    /** The base model id of a cross-region profile id ({@code us.amazon.nova-lite-v1:0} -> {@code amazon.nova-lite-v1:0}); any other id unchanged. */
+    public static String withoutProfilePrefix(String modelId) {
+        return profileGeography(modelId).map(geo -> modelId.substring(geo.length() + 1)).orElse(modelId);
     }
 
     /** The provider the id plainly names ({@code anthropic} for {@code us.anthropic.claude-...}), else empty. */

@@ -1,5 +1,7 @@
 package dev.bedrockgateway.catalog;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -7,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.LinkedHashSet;
@@ -37,6 +40,21 @@ public final class CatalogLoader {
     private static final Set<String> CREDENTIAL_KEYS = Set.of("aws_access_key_id", "aws_secret_access_key",
             "aws_session_token", "aws_profile_name", "aws_role_name", "aws_session_name", "aws_web_identity_token",
             "aws_sts_endpoint", "api_key");
+
+    /**
+     * Cost keys LiteLLM reads from {@code model_info} and, for older files, from {@code litellm_params}
+     * (https://docs.litellm.ai/docs/proxy/custom_pricing); where both set one, {@code model_info} wins.
+     */
+    private static final List<String> COST_KEYS = List.of(Price.INPUT, Price.OUTPUT, Price.CACHE_READ,
+            Price.CACHE_WRITE);
+    private static final String MAX_OUTPUT_TOKENS = "max_output_tokens";
+    private static final Set<String> PARAMS_USED = Set.of("model", "aws_region_name", "rpm", "tpm", "max_tokens",
+            "max_parallel_requests", Price.INPUT, Price.OUTPUT, Price.CACHE_READ, Price.CACHE_WRITE,
+            MAX_OUTPUT_TOKENS);
+    private static final Set<String> MODEL_INFO_USED = Set.of("mode", Price.INPUT, Price.OUTPUT, Price.CACHE_READ,
+            Price.CACHE_WRITE, MAX_OUTPUT_TOKENS);
+    private static final int DEFAULT_REDIS_PORT = 6379;
+    private static final Pattern REDIS_URL = Pattern.compile("rediss?://.+");
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -91,8 +109,12 @@ public final class CatalogLoader {
 
         CatalogSettings settings = settings(root.get("litellm_settings"), root.get("router_settings"),
                 groups.keySet());
-        Optional<String> masterKey = generalSettings(root.get("general_settings"));
-        return new Catalog(source, groups, settings, masterKey, loadedAt, warnings());
+        JsonNode general = mapping(root.get("general_settings"), "general_settings");
+        noteUnused(general, "general_settings.", "general_settings", Set.of("master_key", "database_url"));
+        Optional<String> masterKey = optionalString(general, "master_key", "general_settings");
+        Optional<String> databaseUrl = optionalString(general, "database_url", "general_settings");
+        Optional<String> redisUrl = redisUrl(mapping(root.get("router_settings"), "router_settings"));
+        return new Catalog(source, groups, settings, masterKey, databaseUrl, redisUrl, loadedAt, warnings());
     }
 
     private Deployment entry(JsonNode node, int index) {
@@ -128,14 +150,55 @@ public final class CatalogLoader {
             if (CREDENTIAL_KEYS.contains(key)) {
                 note("litellm_params." + key, where,
                         "is ignored: credentials come only from the AWS default provider chain (IRSA, environment)");
-            } else if (!Set.of("model", "aws_region_name", "rpm", "tpm", "max_tokens", "max_parallel_requests")
-                    .contains(key)) {
+            } else if (!PARAMS_USED.contains(key)) {
                 note("litellm_params." + key, where, "is not used by bedrock-gateway; ignored");
             }
         }
 
-        ModelMode mode = mode(node.get("model_info"), modelId, where);
-        return new Deployment(name, modelId, resolvedRegion, mode, maxTokens, rpm, tpm, maxParallel, index);
+        JsonNode info = mapping(node.get("model_info"), where + ": model_info");
+        noteUnused(info, "model_info.", where, MODEL_INFO_USED);
+        ModelMode mode = mode(info, modelId, where);
+        Optional<Price> price = price(info, params, where);
+        OptionalInt maxOutput = either(positiveInt(info, MAX_OUTPUT_TOKENS, where + ": model_info"),
+                positiveInt(params, MAX_OUTPUT_TOKENS, where + ": litellm_params"));
+        return new Deployment(name, modelId, resolvedRegion, mode, maxTokens, rpm, tpm, maxParallel, price,
+                maxOutput, index);
+    }
+
+    /** The entry's own prices, when it sets any cost key; {@link Price#of} says what an unset one means. */
+    private Optional<Price> price(JsonNode info, JsonNode params, String where) {
+        OptionalDouble[] rates = new OptionalDouble[COST_KEYS.size()];
+        boolean any = false;
+        for (int i = 0; i < rates.length; i++) {
+            String key = COST_KEYS.get(i);
+            OptionalDouble fromInfo = cost(info, key, where + ": model_info");
+            rates[i] = fromInfo.isPresent() ? fromInfo : cost(params, key, where + ": litellm_params");
+            any |= rates[i].isPresent();
+        }
+        return any ? Optional.of(Price.of(rates[0], rates[1], rates[2], rates[3])) : Optional.empty();
+    }
+
+    /** USD per token: a number (or numeric string) of 0 or more. */
+    private OptionalDouble cost(JsonNode node, String field, String where) {
+        JsonNode raw = node.get(field);
+        if (raw == null || raw.isNull()) {
+            return OptionalDouble.empty();
+        }
+        JsonNode value = resolveEnv(raw, where + "." + field);
+        double parsed = Double.NaN;
+        if (value.isNumber()) {
+            parsed = value.doubleValue();
+        } else if (value.isTextual()) {
+            try {
+                parsed = Double.parseDouble(value.textValue().trim());
+            } catch (NumberFormatException e) {
+                parsed = Double.NaN;
+            }
+        }
+        if (!(parsed >= 0) || Double.isInfinite(parsed)) {
+            throw fail(where, field + ": expected a non-negative number (USD per token), got " + value);
+        }
+        return OptionalDouble.of(parsed);
     }
 
     /** {@code bedrock/[converse/|invoke/]<id>}: a base model id, an inference profile id, or an ARN. */
@@ -166,14 +229,7 @@ public final class CatalogLoader {
     }
 
     private ModelMode mode(JsonNode info, String modelId, String where) {
-        Optional<String> declared = Optional.empty();
-        if (info != null) {
-            if (!info.isObject()) {
-                throw fail(where, "model_info: expected a mapping");
-            }
-            declared = optionalString(info, "mode", where + ": model_info");
-            noteUnused(info, "model_info.", where, Set.of("mode"));
-        }
+        Optional<String> declared = optionalString(info, "mode", where + ": model_info");
         if (declared.isEmpty()) {
             return modelId.contains(".embed-") || modelId.contains("-embed") ? ModelMode.EMBEDDING : ModelMode.CHAT;
         }
@@ -196,7 +252,8 @@ public final class CatalogLoader {
         noteUnused(lite, "litellm_settings.", "litellm_settings", Set.of("drop_params", "num_retries",
                 "request_timeout", "allowed_fails", "cooldown_time", "fallbacks"));
         noteUnused(rout, "router_settings.", "router_settings", Set.of("num_retries", "timeout", "allowed_fails",
-                "cooldown_time", "routing_strategy", "fallbacks"));
+                "cooldown_time", "routing_strategy", "fallbacks", "redis_url", "redis_host", "redis_port",
+                "redis_password"));
         boolean drop = bool(lite, "drop_params", "litellm_settings");
         OptionalInt retries = either(count(rout, "num_retries", "router_settings"),
                 count(lite, "num_retries", "litellm_settings"));
@@ -331,15 +388,39 @@ public final class CatalogLoader {
         }
     }
 
-    private Optional<String> generalSettings(JsonNode node) {
-        if (node == null || node.isNull()) {
+    /**
+     * LiteLLM's {@code router_settings.redis_url}, else {@code redis://[:password@]host:port} from
+     * {@code redis_host}, {@code redis_port} (6379) and {@code redis_password}
+     * (https://docs.litellm.ai/docs/proxy/config_settings). Messages never quote a value: it may hold the password.
+     */
+    private Optional<String> redisUrl(JsonNode router) {
+        String where = "router_settings";
+        Optional<String> url = optionalString(router, "redis_url", where);
+        if (url.isPresent()) {
+            if (!REDIS_URL.matcher(url.get()).matches()) {
+                throw fail(where + ".redis_url", "expected redis://[user:password@]host:port or rediss://...");
+            }
+            return url;
+        }
+        Optional<String> host = optionalString(router, "redis_host", where);
+        OptionalInt port = positiveInt(router, "redis_port", where);
+        Optional<String> password = optionalString(router, "redis_password", where);
+        if (host.isEmpty()) {
+            if (port.isPresent() || password.isPresent()) {
+                throw fail(where, "redis_port and redis_password need redis_host");
+            }
             return Optional.empty();
         }
-        if (!node.isObject()) {
-            throw fail("general_settings", "expected a mapping");
+        if (host.get().contains("/") || host.get().contains("@")) {
+            throw fail(where + ".redis_host", "expected a host name or address, not a URL (use redis_url)");
         }
-        noteUnused(node, "general_settings.", "general_settings", Set.of("master_key"));
-        return optionalString(node, "master_key", "general_settings");
+        if (port.orElse(DEFAULT_REDIS_PORT) > 65_535) {
+            throw fail(where, "redis_port: expected a port from 1 to 65535, got " + port.getAsInt());
+        }
+        String hostPart = host.get().contains(":") && !host.get().startsWith("[") ? "[" + host.get() + "]" : host.get();
+        String auth = password.map(p -> ":" + URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20") + "@")
+                .orElse("");
+        return Optional.of("redis://" + auth + hostPart + ":" + port.orElse(DEFAULT_REDIS_PORT));
     }
 
     private String requiredString(JsonNode node, String field, String where) {

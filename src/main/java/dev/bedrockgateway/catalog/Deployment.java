@@ -1,5 +1,6 @@
 package dev.bedrockgateway.catalog;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -14,10 +15,15 @@ import java.util.OptionalInt;
  * @param rpm requests per minute allowed ({@code litellm_params.rpm})
  * @param tpm tokens per minute allowed ({@code litellm_params.tpm})
  * @param maxParallelRequests calls in flight at once ({@code litellm_params.max_parallel_requests})
+ * @param price what a token costs, when the catalog entry says ({@code model_info.input_cost_per_token} ...);
+ *        empty leaves it to the bundled price table ({@code governance.Prices})
+ * @param maxOutputTokens the most output tokens the model produces ({@code model_info.max_output_tokens}), a limit
+ *        of the model, where {@code maxTokens} is only a default for requests
  * @param entry position in {@code model_list}, for messages
  */
 public record Deployment(String modelName, String modelId, String region, ModelMode mode, OptionalInt maxTokens,
-        OptionalInt rpm, OptionalInt tpm, OptionalInt maxParallelRequests, int entry) {
+        OptionalInt rpm, OptionalInt tpm, OptionalInt maxParallelRequests, Optional<Price> price,
+        OptionalInt maxOutputTokens, int entry) {
 
     /** Identifies the deployment across catalog reloads: same name, model, region and position. */
     public String key() {

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,8 @@ class CatalogLoaderTest {
         List<Deployment> group = catalog.find("gpt-4o").orElseThrow();
         assertEquals(2, group.size());
         assertEquals(new Deployment("gpt-4o", "us.anthropic.claude-3-5-sonnet-20241022-v2:0", "us-west-2",
-                ModelMode.CHAT, OptionalInt.of(4096), OptionalInt.of(60), OptionalInt.of(100000), OptionalInt.empty(), 0), group.get(0));
+                ModelMode.CHAT, OptionalInt.of(4096), OptionalInt.of(60), OptionalInt.of(100000), OptionalInt.empty(),
+                Optional.empty(), OptionalInt.empty(), 0), group.get(0));
         assertEquals("eu.anthropic.claude-3-5-sonnet-20240620-v1:0", group.get(1).modelId());
         assertEquals("eu-central-1", group.get(1).region());
         Deployment embed = catalog.find("embed").orElseThrow().get(0);
@@ -88,7 +90,7 @@ class CatalogLoaderTest {
                       aws_secret_access_key: os.environ/NOT_SET_ANYWHERE
                 router_settings:
                   routing_strategy: simple-shuffle
-                  redis_host: redis.internal
+                  cache_responses: true
                 litellm_settings:
                   set_verbose: true
                 """);
@@ -98,7 +100,7 @@ class CatalogLoaderTest {
                 + "is ignored") && w.contains("model_list[0]") && w.contains("model_list[1]")), warnings.toString());
         assertTrue(warnings.stream().anyMatch(w -> w.contains("litellm_params.timeout")));
         assertTrue(warnings.stream().anyMatch(w -> w.contains("model_info.description")));
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("router_settings.redis_host")));
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("router_settings.cache_responses")));
         assertTrue(warnings.stream().anyMatch(w -> w.contains("litellm_settings.set_verbose")));
         // Secrets are never resolved (an unset variable would otherwise fail) nor quoted.
         assertFalse(warnings.stream().anyMatch(w -> w.contains("NOT_SET_ANYWHERE")));
@@ -224,5 +226,119 @@ class CatalogLoaderTest {
                 failure(models + "router_settings: {cooldown_time: soon}"));
         assertEquals("test.yaml: router_settings.cooldown_time: expected a number of seconds above 0 and at most "
                 + "86400, got 0", failure(models + "router_settings: {cooldown_time: 0}"));
+    }
+
+    @Test
+    void costKeysComeFromModelInfoOrLitellmParamsModelInfoWinning() {
+        Catalog catalog = load("""
+                model_list:
+                  - model_name: info
+                    litellm_params:
+                      model: bedrock/us.anthropic.claude-3-5-haiku-20241022-v1:0
+                      input_cost_per_token: 0.5
+                    model_info:
+                      input_cost_per_token: 8.0e-07
+                      output_cost_per_token: "4e-06"
+                      cache_read_input_token_cost: os.environ/CACHE_READ
+                      cache_creation_input_token_cost: 0.000001
+                      max_output_tokens: 8192
+                  - model_name: params
+                    litellm_params:
+                      model: bedrock/amazon.titan-embed-text-v2:0
+                      input_cost_per_token: 2.0e-08
+                      max_output_tokens: "1"
+                  - model_name: free
+                    litellm_params:
+                      model: bedrock/meta.llama3-8b-instruct-v1:0
+                    model_info:
+                      input_cost_per_token: 0
+                      output_cost_per_token: 0
+                  - model_name: unpriced
+                    litellm_params:
+                      model: bedrock/meta.llama3-8b-instruct-v1:0
+                """, Map.of("CACHE_READ", "8e-08"));
+        Deployment info = catalog.find("info").orElseThrow().get(0);
+        assertEquals(Optional.of(new Price(8.0e-07, 4e-06, 8e-08, 1e-06)), info.price());
+        assertEquals(OptionalInt.of(8192), info.maxOutputTokens());
+        assertEquals(OptionalInt.empty(), info.maxTokens());
+        // Unset output is 0 (an embedding has none); unset cache rates are the input rate, never less.
+        Deployment params = catalog.find("params").orElseThrow().get(0);
+        assertEquals(Optional.of(new Price(2.0e-08, 0, 2.0e-08, 2.0e-08)), params.price());
+        assertEquals(OptionalInt.of(1), params.maxOutputTokens());
+        assertEquals(Optional.of(new Price(0, 0, 0, 0)), catalog.find("free").orElseThrow().get(0).price());
+        assertEquals(Optional.empty(), catalog.find("unpriced").orElseThrow().get(0).price());
+        assertEquals(List.of(), catalog.warnings());
+    }
+
+    @Test
+    void badCostsStopLoadingNamingTheField() {
+        String entry = "model_list:\n  - model_name: m\n    litellm_params: {model: bedrock/a.b%s}\n    model_info: {%s}";
+        String at = "test.yaml: model_list[0] (model_name \"m\"): ";
+        String cost = ": expected a non-negative number (USD per token), got ";
+        // {extra litellm_params, model_info, message}
+        List<List<String>> cases = List.of(
+                List.of("", "input_cost_per_token: -1.0e-6", "model_info: input_cost_per_token" + cost + "-1.0E-6"),
+                List.of(", output_cost_per_token: cheap", "", "litellm_params: output_cost_per_token" + cost
+                        + "\"cheap\""),
+                List.of("", "cache_read_input_token_cost: [1]", "model_info: cache_read_input_token_cost" + cost + "[1]"),
+                List.of("", "cache_creation_input_token_cost: \".NaN\"", "model_info: cache_creation_input_token_cost"
+                        + cost + "\".NaN\""),
+                List.of("", "max_output_tokens: 0", "model_info: max_output_tokens: expected a positive whole number, "
+                        + "got 0"),
+                List.of("", "input_cost_per_token: os.environ/PRICE", "model_info.input_cost_per_token: environment "
+                        + "variable PRICE is not set"));
+        for (List<String> c : cases) {
+            assertEquals(at + c.get(2), failure(entry.formatted(c.get(0), c.get(1))));
+        }
+    }
+
+    @Test
+    void storeSettingsBuildTheDatabaseAndRedisUrls() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: {model: bedrock/a.b}\n";
+        Catalog catalog = load(models + """
+                general_settings:
+                  master_key: sk-1
+                  database_url: os.environ/DATABASE_URL
+                router_settings:
+                  redis_host: os.environ/REDIS_HOST
+                  redis_port: os.environ/REDIS_PORT
+                  redis_password: os.environ/REDIS_PASSWORD
+                """, Map.of("DATABASE_URL", "postgresql://gw:s3cret@db:5432/gw", "REDIS_HOST", "redis.internal",
+                "REDIS_PORT", "6380", "REDIS_PASSWORD", "p@ss word/+:"));
+        assertEquals("postgresql://gw:s3cret@db:5432/gw", catalog.databaseUrl().orElseThrow());
+        assertEquals("redis://:p%40ss%20word%2F%2B%3A@redis.internal:6380", catalog.redisUrl().orElseThrow());
+        assertEquals(List.of(), catalog.warnings());
+        assertFalse(catalog.toString().contains("s3cret") || catalog.toString().contains("p%40ss"),
+                catalog.toString());
+
+        assertEquals("redis://cache:6379", load(models + "router_settings: {redis_host: cache}").redisUrl().orElseThrow());
+        assertEquals("redis://[::1]:6379", load(models + "router_settings: {redis_host: \"::1\"}").redisUrl()
+                .orElseThrow());
+        // LiteLLM's redis_url wins over host and port.
+        assertEquals("rediss://:pw@cache:6380", load(models
+                + "router_settings: {redis_url: \"rediss://:pw@cache:6380\", redis_host: other}").redisUrl()
+                .orElseThrow());
+        Catalog none = load(models);
+        assertTrue(none.databaseUrl().isEmpty() && none.redisUrl().isEmpty());
+    }
+
+    @Test
+    void badStoreSettingsStopLoadingWithoutQuotingSecrets() {
+        String models = "model_list:\n  - model_name: a\n    litellm_params: {model: bedrock/a.b}\n";
+        String badUrl = failure(models + "router_settings: {redis_url: \"http://:hunter2@cache\"}");
+        assertEquals("test.yaml: router_settings.redis_url: expected redis://[user:password@]host:port or "
+                + "rediss://...", badUrl);
+        assertEquals("test.yaml: router_settings: redis_port and redis_password need redis_host",
+                failure(models + "router_settings: {redis_password: hunter2}"));
+        assertEquals("test.yaml: router_settings: redis_port: expected a port from 1 to 65535, got 70000",
+                failure(models + "router_settings: {redis_host: cache, redis_port: 70000}"));
+        assertEquals("test.yaml: router_settings: redis_port: expected a positive whole number, got \"six\"",
+                failure(models + "router_settings: {redis_host: cache, redis_port: six}"));
+        assertEquals("test.yaml: router_settings.redis_host: expected a host name or address, not a URL (use "
+                + "redis_url)", failure(models + "router_settings: {redis_host: \"redis://cache\"}"));
+        assertEquals("test.yaml: general_settings: database_url: expected a string",
+                failure(models + "general_settings: {database_url: [postgresql]}"));
+        assertEquals("test.yaml: general_settings.database_url: environment variable DB is not set",
+                failure(models + "general_settings: {database_url: os.environ/DB}"));
     }
 }

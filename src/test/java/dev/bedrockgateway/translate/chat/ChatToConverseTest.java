@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,12 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
 class ChatToConverseTest {
 
     static final Deployment CLAUDE = new Deployment("claude", "anthropic.claude-3-haiku-20240307-v1:0", "us-east-1",
-            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
+            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
+            Optional.empty(), OptionalInt.empty(), 0);
 
     static final Deployment LLAMA = new Deployment("llama", "meta.llama3-8b-instruct-v1:0", "us-east-1",
-            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0);
+            ModelMode.CHAT, OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
+            Optional.empty(), OptionalInt.empty(), 0);
 
     static ChatTranslation translation(String json, Deployment deployment, boolean drop) {
         Parsed<ChatCompletionRequest> parsed = OpenAiJson.parse(
