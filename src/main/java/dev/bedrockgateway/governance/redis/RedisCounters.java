@@ -261,7 +261,8 @@ public final class RedisCounters implements SharedCounters {
                 .failWith(() -> new StoreUnavailable("Redis did not answer within " + timeout.toMillis() + " ms",
                         null))
                 .onFailure(f -> !(f instanceof StoreUnavailable))
-                .transform(f -> new StoreUnavailable("Redis call failed: " + f.getMessage(), f));
+                .transform(f -> new StoreUnavailable("Redis call failed: "
+                        + (f.getMessage() == null ? f.getClass().getSimpleName() : f.getMessage()), f));
     }
 
     private static List<String> budgetKeys(List<Budget> budgets) {
