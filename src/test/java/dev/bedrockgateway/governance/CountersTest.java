@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import dev.bedrockgateway.governance.redis.RedisClients;
 import dev.bedrockgateway.governance.redis.RedisCounters;
 import dev.bedrockgateway.governance.store.SharedCounters.Budget;
 import dev.bedrockgateway.testing.EmbeddedRedis;
+import dev.bedrockgateway.testing.Eventually;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -71,7 +71,7 @@ class CountersTest {
     private Counters warmCounters(EmbeddedRedis server) throws InterruptedException {
         Counters counters = counters(server.url());
         counters.acquire("warm-up", new RateLimiter.Limit(1000, 0)).await().atMost(Duration.ofSeconds(5));
-        eventually(() -> counters.redisState().equals("up"), "Redis up");
+        Eventually.until(() -> counters.redisState().equals("up"), "Redis up");
         return counters;
     }
 
@@ -86,16 +86,6 @@ class CountersTest {
         long took = (System.nanoTime() - start) / 1_000_000;
         assertTrue(took <= TIMEOUT.plus(MARGIN).toMillis(), "answered after " + took + " ms");
         return item;
-    }
-
-    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     @Test
@@ -134,7 +124,7 @@ class CountersTest {
         assertTrue(inTime(counters.enter("key:k", 1)));
 
         server.up();
-        eventually(() -> counters.redisState().equals("up"), "Redis seen up again");
+        Eventually.until(() -> counters.redisState().equals("up"), "Redis seen up again");
         assertTrue(counters.shared());
         assertTrue(inTime(counters.acquire("after", limit)).allowed());
         assertEquals(1, inTime(otherReplica.acquire("after", limit)).remainingRequests(),
@@ -164,8 +154,8 @@ class CountersTest {
         server.stop();
         inTime(counters.settle(List.of(budget), 50, 30));
         server.up();
-        eventually(() -> counters.redisState().equals("up"), "Redis seen up again");
-        eventually(() -> otherReplica.spent(budget).await().atMost(Duration.ofSeconds(2)) == 30,
+        Eventually.until(() -> counters.redisState().equals("up"), "Redis seen up again");
+        Eventually.until(() -> otherReplica.spent(budget).await().atMost(Duration.ofSeconds(2)) == 30,
                 "the settlement replayed");
         assertEquals(-1, inTime(otherReplica.reserve(List.of(budget), 70)), "30 spent, nothing reserved");
         assertEquals(0, inTime(otherReplica.reserve(List.of(budget), 1)),
