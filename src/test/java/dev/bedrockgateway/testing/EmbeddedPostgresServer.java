@@ -63,9 +63,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    /** Starts the server again on the same port with the same data (or for the first time). */
+    /** Starts the server again on the same port with the same data (or for the first time); nothing when it runs. */
     public void restart() {
-        stop();
+        if (server != null) {
+            return;
+        }
         try {
             server = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false).setServerConfig("listen_addresses", "127.0.0.1").start();

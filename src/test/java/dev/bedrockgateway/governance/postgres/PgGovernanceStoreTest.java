@@ -33,29 +33,26 @@ import io.vertx.mutiny.core.Vertx;
 
 class PgGovernanceStoreTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration TIMEOUT = PostgresFixture.TIMEOUT;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Instant T0 = Instant.parse("2025-06-01T00:00:00Z");
 
+    private static PostgresFixture fixture;
     private static Vertx vertx;
     private static EmbeddedPostgresServer server;
-    private static Database database;
     private static PgGovernanceStore store;
 
     @BeforeAll
     static void start() {
-        vertx = Vertx.vertx();
-        server = EmbeddedPostgresServer.start();
-        database = new Database(vertx, Optional.of(server.url()), TIMEOUT, Duration.ofMillis(100));
-        database.start();
-        store = new PgGovernanceStore(database);
+        fixture = PostgresFixture.start();
+        vertx = fixture.vertx();
+        server = fixture.server();
+        store = fixture.store();
     }
 
     @AfterAll
     static void stop() {
-        database.close();
-        server.close();
-        vertx.closeAndAwait();
+        fixture.close();
     }
 
     @BeforeEach
