@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,31 +27,12 @@ import dev.bedrockgateway.governance.store.Team;
 import dev.bedrockgateway.governance.store.VirtualKey;
 import dev.bedrockgateway.testing.EmbeddedPostgresServer;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 
-class PgGovernanceStoreTest {
+class PgGovernanceStoreTest extends PostgresFixture.Tests {
 
     private static final Duration TIMEOUT = PostgresFixture.TIMEOUT;
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Instant T0 = Instant.parse("2025-06-01T00:00:00Z");
-
-    private static PostgresFixture fixture;
-    private static Vertx vertx;
-    private static EmbeddedPostgresServer server;
-    private static PgGovernanceStore store;
-
-    @BeforeAll
-    static void start() {
-        fixture = PostgresFixture.start();
-        vertx = fixture.vertx();
-        server = fixture.server();
-        store = fixture.store();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @BeforeEach
     void empty() throws SQLException {

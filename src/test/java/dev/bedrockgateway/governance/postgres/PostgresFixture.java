@@ -20,6 +20,27 @@ record PostgresFixture(Vertx vertx, EmbeddedPostgresServer server, Database data
         return new PostgresFixture(vertx, server, database, new PgGovernanceStore(database));
     }
 
+    /** Base of test classes that share one fixture: a server for the class, started before its first test. */
+    abstract static class Tests {
+        static PostgresFixture fixture;
+        static Vertx vertx;
+        static EmbeddedPostgresServer server;
+        static PgGovernanceStore store;
+
+        @org.junit.jupiter.api.BeforeAll
+        static void startFixture() {
+            fixture = PostgresFixture.start();
+            vertx = fixture.vertx();
+            server = fixture.server();
+            store = fixture.store();
+        }
+
+        @org.junit.jupiter.api.AfterAll
+        static void stopFixture() {
+            fixture.close();
+        }
+    }
+
     @Override
     public void close() {
         database.close();

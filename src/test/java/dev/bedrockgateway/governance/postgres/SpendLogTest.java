@@ -11,42 +11,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.bedrockgateway.governance.SpendLogs;
 import dev.bedrockgateway.governance.store.GovernanceStore.StoreUnavailable;
 import dev.bedrockgateway.governance.store.SpendRow;
-import dev.bedrockgateway.testing.EmbeddedPostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.mutiny.core.Vertx;
 
 /** {@link dev.bedrockgateway.governance.SpendLog} writing to a real PostgreSQL that goes away and comes back. */
-class SpendLogTest {
+class SpendLogTest extends PostgresFixture.Tests {
 
     private static final Instant T0 = Instant.parse("2025-06-01T00:00:00Z");
 
-    private static PostgresFixture fixture;
-    private static Vertx vertx;
-    private static EmbeddedPostgresServer server;
-    private static PgGovernanceStore store;
-
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    @BeforeAll
-    static void start() {
-        fixture = PostgresFixture.start();
-        vertx = fixture.vertx();
-        server = fixture.server();
-        store = fixture.store();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @BeforeEach
     void empty() throws SQLException {
