@@ -1,0 +1,269 @@
+package dev.bedrockgateway.governance.postgres;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.ClassProvider;
+import org.flywaydb.core.api.migration.JavaMigration;
+import org.jboss.logging.Logger;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.governance.StoreUrls;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * The PostgreSQL database of the governance stores, when {@code gateway.database-url} is set: migrates its schema
+ * (Flyway, over JDBC, at start) and holds the reactive connection pool every store call goes through.
+ *
+ * <p>An unreachable database does not stop the gateway: start-up logs a warning naming the server (never the password)
+ * and migration is retried in the background every {@link #RETRY_INTERVAL} on a worker thread, while {@link #state()}
+ * says why it is down and {@link #pool()} stays empty, so store calls fail fast with
+ * {@code GovernanceStore.StoreUnavailable}.
+ */
+@ApplicationScoped
+public class Database {
+
+    private static final Logger LOG = Logger.getLogger(Database.class);
+
+    /** How long after a failed migration it is tried again. */
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(5);
+
+    /** Connections to PostgreSQL at most: store calls are short and off the hot path. */
+    private static final int MAX_POOL_SIZE = 8;
+
+    /** Read timeout of the migration's JDBC connection: a migration may take a while, a dead server must not hang it. */
+    private static final int MIGRATION_SOCKET_TIMEOUT_SECONDS = 60;
+
+    private final Vertx vertx;
+    private final Optional<Target> target;
+    private final Duration timeout;
+    private final Duration retryInterval;
+
+    private volatile String state;
+    private volatile Pool pool;
+    private volatile boolean closed;
+    private volatile long retryTimer = -1;
+
+    @Inject
+    Database(Vertx vertx, StoreUrls urls, GatewayConfig config) {
+        this(vertx, urls.database(), config.governance().storeTimeout(), RETRY_INTERVAL);
+    }
+
+    /**
+     * @param url LiteLLM's form, {@code postgresql://user:password@host:5432/db?sslmode=require}, or empty for none
+     * @param timeout bound of connecting (and of each store call, enforced by the stores)
+     * @param retryInterval pause between two migration attempts while the database cannot be reached
+     */
+    Database(Vertx vertx, Optional<String> url, Duration timeout, Duration retryInterval) {
+        this.vertx = vertx;
+        this.target = url.map(Target::parse);
+        this.timeout = timeout;
+        this.retryInterval = retryInterval;
+        this.state = target.isPresent() ? "migrating" : "not configured";
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    /**
+     * Migrates the schema once on the calling thread (start-up, so that a reachable database is ready before the first
+     * request), or on a worker thread when called on an event loop; when that fails, retries in the background.
+     */
+    void start() {
+        if (target.isEmpty()) {
+            LOG.info("No database configured (gateway.database-url): virtual keys, teams and spend logs are off");
+            return;
+        }
+        if (Context.isOnEventLoopThread()) {
+            scheduleMigration(Duration.ZERO);
+        } else {
+            migrate();
+        }
+    }
+
+    /** Whether a database URL is configured at all. */
+    public boolean configured() {
+        return target.isPresent();
+    }
+
+    /**
+     * {@code up}, {@code down: <reason>}, {@code migrating} or {@code not configured}. {@code up} means migrated and
+     * its pool created; whether the server answers right now is for each call (or a health check) to find out.
+     */
+    public String state() {
+        return state;
+    }
+
+    /** The connection pool, present once the schema is migrated; store calls fail while it is empty. */
+    public Optional<Pool> pool() {
+        return Optional.ofNullable(pool);
+    }
+
+    /** Bound of one store call. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** {@code host:port/database}, for messages: never the user or password. */
+    public String describe() {
+        return target.map(Target::describe).orElse("no database");
+    }
+
+    private void scheduleMigration(Duration delay) {
+        if (closed) {
+            return;
+        }
+        Runnable attempt = () -> vertx.executeBlocking(Uni.createFrom().item(() -> {
+            migrate();
+            return null;
+        }), false).subscribe().with(ignored -> {
+        }, failure -> LOG.error("Database migration attempt failed unexpectedly", failure));
+        if (delay.isZero()) {
+            attempt.run();
+        } else {
+            retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), id -> attempt.run());
+        }
+    }
+
+    /** One migration attempt, on a thread that may block; on success creates the pool, else schedules the next. */
+    private synchronized void migrate() {
+        if (closed || pool != null) {
+            return;
+        }
+        Target t = target.orElseThrow();
+        boolean first = state.equals("migrating");
+        try {
+            var result = Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(t.dataSource(timeout))
+                    .resourceProvider(new Migrations(Database.class.getClassLoader()))
+                    .javaMigrationClassProvider(NO_JAVA_MIGRATIONS)
+                    // Its own history table, so that it can share a database (LiteLLM's) with other schemas.
+                    .table("bg_schema_history")
+                    // A database that has other tables but not ours yet gets ours, from V1.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+            pool = Pool.newInstance(PgBuilder.pool()
+                    .with(new PoolOptions().setMaxSize(MAX_POOL_SIZE)
+                            .setConnectionTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())))
+                            .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .connectingTo(t.connectOptions(timeout))
+                    .using(vertx.getDelegate())
+                    .build());
+            state = "up";
+            LOG.infof("Database %s is up (%d migrations applied now)", t.describe(), result.migrationsExecuted);
+        } catch (RuntimeException e) {
+            String reason = reason(e);
+            state = "down: " + reason;
+            if (first) {
+                LOG.warnf("Database %s cannot be migrated (%s); virtual keys are refused and spend is buffered until it"
+                        + " can, retried every %s", t.describe(), reason, retryInterval);
+            } else {
+                LOG.debugf("Database %s still cannot be migrated: %s", t.describe(), reason);
+            }
+            scheduleMigration(retryInterval);
+        }
+    }
+
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.replaceAll("\\s+", " ");
+    }
+
+    /** Stops retrying and closes the pool. */
+    @PreDestroy
+    void close() {
+        closed = true;
+        if (retryTimer >= 0) {
+            vertx.cancelTimer(retryTimer);
+        }
+        Pool p = pool;
+        pool = null;
+        if (p != null) {
+            p.closeAndAwait();
+        }
+    }
+
+    private static final ClassProvider<JavaMigration> NO_JAVA_MIGRATIONS = java.util.List::of;
+
+    /**
+     * The database a URL names, parsed once by Vert.x ({@link PgConnectOptions#fromUri}, which takes LiteLLM's
+     * {@code postgresql://} and {@code postgres://} forms and their query options) for both the reactive pool and the
+     * JDBC connection of the migrations.
+     */
+    record Target(PgConnectOptions options, String query) {
+
+        static Target parse(String url) {
+            PgConnectOptions options;
+            try {
+                options = PgConnectOptions.fromUri(url.trim());
+            } catch (RuntimeException e) {
+                // The message of a parse failure may quote the URL, password included.
+                throw new IllegalArgumentException("gateway.database-url is not a postgresql://user:password@host"
+                        + ":port/database URL");
+            }
+            int q = url.indexOf('?');
+            return new Target(options, q < 0 ? "" : url.substring(q + 1).trim());
+        }
+
+        String describe() {
+            return options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+        }
+
+        /** The same database as a JDBC URL, its query options (sslmode ...) kept; credentials apart. */
+        String jdbcUrl() {
+            String host = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
+            return "jdbc:postgresql://" + host + ":" + options.getPort() + "/" + options.getDatabase()
+                    + (query.isEmpty() ? "" : "?" + query);
+        }
+
+        PGSimpleDataSource dataSource(Duration timeout) {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setURL(jdbcUrl());
+            ds.setUser(options.getUser());
+            ds.setPassword(options.getPassword());
+            int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+            ds.setConnectTimeout(seconds);
+            ds.setLoginTimeout(seconds);
+            ds.setSocketTimeout(MIGRATION_SOCKET_TIMEOUT_SECONDS);
+            ds.setApplicationName("bedrock-gateway");
+            return ds;
+        }
+
+        PgConnectOptions connectOptions(Duration timeout) {
+            PgConnectOptions o = new PgConnectOptions(options)
+                    .setConnectTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
+            o.getProperties().putIfAbsent("application_name", "bedrock-gateway");
+            SslMode mode = o.getSslMode();
+            if ((mode == SslMode.REQUIRE || mode == SslMode.PREFER || mode == SslMode.ALLOW)
+                    && o.getTrustOptions() == null) {
+                // libpq's require/prefer/allow encrypt without verifying the server's certificate (verify-ca and
+                // verify-full do), https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION;
+                // Vert.x verifies unless told to trust all, which would make require fail against most servers.
+                o.setTrustAll(true);
+            }
+            return o;
+        }
+    }
+}
