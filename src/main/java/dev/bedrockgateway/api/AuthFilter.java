@@ -1,49 +1,124 @@
 package dev.bedrockgateway.api;
 
+import java.time.Instant;
+import java.util.Map;
+
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import dev.bedrockgateway.api.admin.AdminPaths;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.governance.ApiKeys;
+import dev.bedrockgateway.governance.Caller;
+import dev.bedrockgateway.governance.KeyHashes;
+import dev.bedrockgateway.governance.VirtualKeys;
+import dev.bedrockgateway.governance.store.GovernanceStore;
+import dev.bedrockgateway.governance.store.Team;
+import dev.bedrockgateway.governance.store.VirtualKey;
 import dev.bedrockgateway.observability.RequestRecord;
+import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code Authorization: Bearer <key>} on every API endpoint. Health and metrics live on the management interface,
- * which this filter never sees.
+ * {@code Authorization: Bearer <key>} on every API endpoint: a master key ({@link ApiKeys}, checked in memory), else a
+ * virtual key ({@link VirtualKeys}: from memory after its first use). The admin API ({@link AdminPaths}) takes master
+ * keys only. Health and metrics live on the management interface, which this filter never sees.
  */
 public class AuthFilter {
 
     private static final String BEARER = "bearer ";
+    private static final Uni<Response> PASS = Uni.createFrom().nullItem();
 
     private final ApiKeys keys;
+    private final VirtualKeys virtualKeys;
 
-    public AuthFilter(ApiKeys keys) {
+    public AuthFilter(ApiKeys keys, VirtualKeys virtualKeys) {
         this.keys = keys;
+        this.virtualKeys = virtualKeys;
     }
 
     @ServerRequestFilter
-    public void authenticate(ContainerRequestContext request, RoutingContext context) {
-        if (!keys.required()) {
-            RequestRecord.of(context).keyId(RequestRecord.ANONYMOUS);
-            return;
-        }
+    public Uni<Response> authenticate(ContainerRequestContext request, RoutingContext context) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || header.isBlank()) {
-            throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, null, null,
-                    "You didn't provide an API key. You need to provide your API key in an Authorization header "
-                            + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
-        }
-        String key = header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        String key = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).trim() : "";
-        String id = key.isEmpty() ? null : keys.identify(key);
-        if (id == null) {
-            throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_INVALID_API_KEY, null,
-                    "Incorrect API key provided.");
+        if (!key.isEmpty()) {
+            String master = keys.identify(key);
+            if (master != null) {
+                return accept(context, Caller.master(master));
+            }
         }
-        RequestRecord.of(context).keyId(id);
+        boolean admin = AdminPaths.isAdmin(context.normalizedPath());
+        if (key.isEmpty() || !virtualKeys.enabled()) {
+            if (!keys.required()) {
+                return accept(context, Caller.master(RequestRecord.ANONYMOUS));
+            }
+            if (header == null || header.isBlank()) {
+                throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, null, null,
+                        "You didn't provide an API key. You need to provide your API key in an Authorization header "
+                                + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+            }
+            throw incorrectKey();
+        }
+        return virtualKeys.identify(KeyHashes.hash(key))
+                .onFailure(GovernanceStore.StoreUnavailable.class).transform(AuthFilter::storeDown)
+                .map(caller -> {
+                    if (caller == null) {
+                        if (!keys.required()) {
+                            return accepted(context, Caller.master(RequestRecord.ANONYMOUS));
+                        }
+                        throw incorrectKey();
+                    }
+                    refuseIfUnusable(caller);
+                    if (admin) {
+                        throw new OpenAiException(403, ErrorTypes.PERMISSION, null, null,
+                                "The admin API takes a master key; this is a virtual key.");
+                    }
+                    return accepted(context, caller);
+                });
+    }
+
+    /** A key past its expiry, blocked, or of a blocked team, is refused as OpenAI refuses a revoked key. */
+    private static void refuseIfUnusable(Caller caller) {
+        VirtualKey key = caller.key();
+        if (key.expires() != null && !key.expires().isAfter(Instant.now())) {
+            throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_INVALID_API_KEY, null,
+                    "This API key expired at " + key.expires() + ".");
+        }
+        if (key.blocked()) {
+            throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_INVALID_API_KEY, null,
+                    "This API key is blocked.");
+        }
+        Team team = caller.team();
+        if (team != null && team.blocked()) {
+            throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_INVALID_API_KEY, null,
+                    "The team of this API key (" + team.teamId() + ") is blocked.");
+        }
+    }
+
+    private static OpenAiException incorrectKey() {
+        return new OpenAiException(401, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_INVALID_API_KEY, null,
+                "Incorrect API key provided.");
+    }
+
+    private static Throwable storeDown(Throwable failure) {
+        return new OpenAiException(503, ErrorTypes.SERVER, "key_store_unavailable", null,
+                "The gateway cannot check this API key right now: its key store is unreachable. Please retry.",
+                Map.of("Retry-After", "1"), failure);
+    }
+
+    private static Uni<Response> accept(RoutingContext context, Caller caller) {
+        accepted(context, caller);
+        return PASS;
+    }
+
+    private static Response accepted(RoutingContext context, Caller caller) {
+        caller.attach(context);
+        RequestRecord.of(context).keyId(caller.keyId());
+        return null;
     }
 }

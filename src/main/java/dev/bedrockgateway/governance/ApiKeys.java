@@ -1,8 +1,6 @@
 package dev.bedrockgateway.governance;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -53,7 +51,7 @@ public class ApiKeys {
             LOG.warn("No API key configured: the gateway accepts requests without authentication");
         }
         List<byte[]> computed = new ArrayList<>(keys.size());
-        keys.forEach(k -> computed.add(sha256(k)));
+        keys.forEach(k -> computed.add(KeyHashes.sha256(k)));
         digests = List.copyOf(computed);
     }
 
@@ -70,7 +68,7 @@ public class ApiKeys {
      * SHA-256, stable across restarts and safe to log and to key rate limits by.
      */
     public String identify(String presented) {
-        byte[] digest = sha256(presented);
+        byte[] digest = KeyHashes.sha256(presented);
         byte[] matched = null;
         for (byte[] known : digests) {
             if (MessageDigest.isEqual(known, digest)) {
@@ -80,11 +78,4 @@ public class ApiKeys {
         return matched == null ? null : "key-" + HexFormat.of().formatHex(matched, 0, 4);
     }
 
-    private static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-    }
 }

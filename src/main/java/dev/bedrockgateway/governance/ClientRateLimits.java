@@ -51,7 +51,7 @@ public class ClientRateLimits {
             keyDecision = limiter.acquire(bucketOf(record), perKey);
             RateLimitHeaders.write(perKey, keyDecision, record::header);
             if (!keyDecision.allowed()) {
-                throw refusal("key", keyDecision, "your API key (" + record.keyId() + ")", perKey);
+                throw refusal(metrics, "key", keyDecision, "your API key (" + record.keyId() + ")", perKey);
             }
         }
         if (global.limited()) {
@@ -60,7 +60,7 @@ public class ClientRateLimits {
                 RateLimitHeaders.write(global, decision, record::header);
             }
             if (!decision.allowed()) {
-                throw refusal(GLOBAL, decision, "the gateway", global);
+                throw refusal(metrics, GLOBAL, decision, "the gateway", global);
             }
         }
     }
@@ -79,7 +79,8 @@ public class ClientRateLimits {
         return "key:" + record.keyId();
     }
 
-    private OpenAiException refusal(String scope, RateLimiter.Decision decision, String whose,
+    /** OpenAI's 429 for a request over {@code limit} of {@code whose} ({@code scope} names it in the metric). */
+    static OpenAiException refusal(GatewayMetrics metrics, String scope, RateLimiter.Decision decision, String whose,
             RateLimiter.Limit limit) {
         metrics.rateLimited(scope);
         boolean tokens = "tokens".equals(decision.exhausted());

@@ -13,8 +13,11 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -35,6 +38,9 @@ import dev.bedrockgateway.catalog.Price;
  */
 @ApplicationScoped
 public class Prices {
+
+    private static final Logger LOG = Logger.getLogger(Prices.class);
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /** The bundled price table, a resource of the application. */
     public static final String BUNDLED = "prices/bedrock-prices.yaml";
@@ -98,6 +104,31 @@ public class Prices {
         return price.isEmpty() ? OptionalLong.empty()
                 : OptionalLong.of(costNanoUsd(price.get(), inputTokens, outputTokens, cacheReadTokens,
                         cacheWriteTokens));
+    }
+
+    /**
+     * The most a call on {@code d} can cost with at most {@code inputTokens} input and {@code outputTokens} output:
+     * every input token at the dearer of the input and cache-write prices (a cache write costs more than plain
+     * input). 0 when {@code d} has no price (logged once per model).
+     */
+    public long worstCaseNanoUsd(Deployment d, long inputTokens, long outputTokens) {
+        Optional<Price> price = of(d);
+        if (price.isEmpty()) {
+            unpriced(d);
+            return 0;
+        }
+        Price p = price.get();
+        double input = Math.max(p.inputPerToken(), p.cacheWritePerToken());
+        return costNanoUsd(new Price(input, p.outputPerToken(), input, input), inputTokens, outputTokens, 0, 0);
+    }
+
+    /** Says once per Bedrock model that its calls cost 0 because nothing prices them. */
+    public void unpriced(Deployment d) {
+        if (warned.add(d.modelId())) {
+            LOG.warnf("No price for %s (model %s): its calls count as costing 0 against budgets and in the spend log. "
+                    + "Set model_info.input_cost_per_token / output_cost_per_token in the catalog.", d.modelId(),
+                    d.modelName());
+        }
     }
 
     /** The cost at {@code price} in nano-USD, rounded half up once on the sum. */

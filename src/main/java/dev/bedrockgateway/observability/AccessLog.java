@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.governance.Governance;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -116,6 +117,9 @@ public class AccessLog {
         if (record.inputTokens() >= 0) {
             fields.put("input_tokens", record.inputTokens());
             fields.put("output_tokens", record.outputTokens());
+        }
+        if (record.costNanoUsd() >= 0) {
+            fields.put("cost_usd", Governance.usd(record.costNanoUsd()));
         }
         if (record.retries() > 0) {
             fields.put("retries", record.retries());

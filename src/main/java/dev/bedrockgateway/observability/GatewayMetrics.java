@@ -79,6 +79,13 @@ public class GatewayMetrics {
         }
     }
 
+    /** The cost of a request's Bedrock calls, priced on the model actually called. */
+    public void cost(String model, String bedrockModel, double usd) {
+        counter(() -> Counter.builder("gateway.cost.usd").description("Cost of the Bedrock calls, in USD")
+                .tags("model", tag(model), "bedrock_model", tag(bedrockModel)),
+                "cost", model, bedrockModel, "usd").increment(usd);
+    }
+
     public void streamOpened() {
         streamsInFlight.incrementAndGet();
     }

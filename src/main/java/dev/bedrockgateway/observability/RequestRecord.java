@@ -27,6 +27,9 @@ public final class RequestRecord {
     private volatile boolean stream;
     private volatile int inputTokens = -1;
     private volatile int outputTokens = -1;
+    private volatile long cacheReadTokens;
+    private volatile long cacheWriteTokens;
+    private volatile long costNanoUsd = -1;
     private volatile long firstTokenNanos;
     private volatile int retries;
     private volatile String fallbackFrom;
@@ -113,6 +116,30 @@ public final class RequestRecord {
     public synchronized void addTokens(int input, int output) {
         this.inputTokens = Math.max(0, inputTokens) + input;
         this.outputTokens = Math.max(0, outputTokens) + output;
+    }
+
+    /** Adds the prompt-cache tokens of one Bedrock call (not part of {@link #inputTokens}, as Bedrock reports them). */
+    public synchronized void addCacheTokens(long read, long write) {
+        this.cacheReadTokens += read;
+        this.cacheWriteTokens += write;
+    }
+
+    public long cacheReadTokens() {
+        return cacheReadTokens;
+    }
+
+    public long cacheWriteTokens() {
+        return cacheWriteTokens;
+    }
+
+    /** Adds the cost of one Bedrock call, priced on the deployment that answered it. */
+    public synchronized void addCost(long nanoUsd) {
+        this.costNanoUsd = Math.max(0, costNanoUsd) + nanoUsd;
+    }
+
+    /** The cost of the request's Bedrock calls in 1e-9 USD, or -1 when none was priced. */
+    public long costNanoUsd() {
+        return costNanoUsd;
     }
 
     /** Marks the first token sent to the client (the first time only); returns true that first time. */

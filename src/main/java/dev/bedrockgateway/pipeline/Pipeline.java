@@ -1,5 +1,6 @@
 package dev.bedrockgateway.pipeline;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,9 @@ import dev.bedrockgateway.api.Answer;
 import dev.bedrockgateway.bedrock.BedrockInvoker;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
-import dev.bedrockgateway.governance.ClientRateLimits;
+import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.governance.Caller;
+import dev.bedrockgateway.governance.Governance;
 import dev.bedrockgateway.images.FetchedImage;
 import dev.bedrockgateway.images.ImageFetcher;
 import dev.bedrockgateway.images.RemoteImage;
@@ -31,7 +34,8 @@ import io.vertx.ext.web.RoutingContext;
  * <li>resolve the model in the catalog;</li>
  * <li>the gateway's checks of what the request asks;</li>
  * <li>translate it for the model's first deployment, which validates the rest of it;</li>
- * <li>admission: the key's and the gateway's rate limits (a request refused above has used none of them);</li>
+ * <li>admission ({@link Governance}): the gateway's and the caller's rate limits, its requests in flight and its
+ * budget (a request refused above has used none of them); from here on, the end of the exchange settles it;</li>
  * <li>fetch what the translation names (remote images), once each;</li>
  * <li>route each Bedrock call the surface makes to a deployment ({@link Call}), with retries, cool-downs and
  * fallbacks;</li>
@@ -48,14 +52,14 @@ public class Pipeline {
     }
 
     private final ModelCatalog catalog;
-    private final ClientRateLimits admission;
+    private final Governance governance;
     private final ImageFetcher images;
     private final Services services;
 
-    public Pipeline(ModelCatalog catalog, ClientRateLimits admission, ImageFetcher images, BedrockRouter router,
+    public Pipeline(ModelCatalog catalog, Governance governance, ImageFetcher images, BedrockRouter router,
             BedrockInvoker bedrock, UsageMeter meter, GatewayMetrics metrics) {
         this.catalog = catalog;
-        this.admission = admission;
+        this.governance = governance;
         this.images = images;
         this.services = new Services(router, bedrock, meter, metrics);
     }
@@ -69,6 +73,11 @@ public class Pipeline {
         Parsed<Q> parsed = surface.read(body);
         Q request = parsed.value();
         String model = surface.model(request);
+        Caller caller = Caller.of(exchange);
+        if (caller != null && model != null && !caller.mayUse(model)) {
+            // As OpenAI answers for a model a key has no access to: no hint that it exists.
+            throw OpenAiException.modelNotFound(model);
+        }
         Deployment deployment = surface.resolve(catalog, model);
         record.request(surface.endpoint(), model, surface.stream(request));
         surface.check(request);
@@ -76,12 +85,28 @@ public class Pipeline {
         Function<Deployment, T> translate = d -> surface.translate(request, d,
                 new UnsupportedParams(dropParams, parsed.unknownParams()));
         T first = translate.apply(deployment);
-        admission.admit(record);
-        List<RemoteImage> remote = surface.remoteImages(first);
-        return (remote.isEmpty() ? NO_IMAGES : fetch(remote))
-                .chain(fetched -> surface.answer(new Call<>(services, record, exchange, model, deployment,
-                        surface.withImages(first, fetched), d -> surface.withImages(translate.apply(d), fetched))))
+        return governance.admit(record, caller, deployment, body.length, surface.maxOutputTokens(request))
+                .chain(grant -> {
+                    settleAtEnd(exchange, record, caller, grant);
+                    List<RemoteImage> remote = surface.remoteImages(first);
+                    return (remote.isEmpty() ? NO_IMAGES : fetch(remote))
+                            .chain(fetched -> surface.answer(new Call<>(services, record, exchange, model, deployment,
+                                    surface.withImages(first, fetched),
+                                    d -> surface.withImages(translate.apply(d), fetched))));
+                })
                 .map(this::counted);
+    }
+
+    /** Settles an admitted request when its exchange ends, whichever way (answered, failed, client gone). */
+    private void settleAtEnd(RoutingContext exchange, RequestRecord record, Caller caller, Governance.Grant grant) {
+        Instant start = Instant.now().minusNanos(System.nanoTime() - record.startNanos());
+        Runnable settle = () -> governance.finish(record, caller, grant,
+                exchange.response().ended() ? exchange.response().getStatusCode() : 499, start);
+        if (exchange.response().ended() || exchange.response().closed()) {
+            settle.run(); // over while admission was waiting for a store: no end handler would run
+        } else {
+            exchange.addEndHandler(ended -> settle.run());
+        }
     }
 
     /** Remote images, fetched concurrently, each URL once. */

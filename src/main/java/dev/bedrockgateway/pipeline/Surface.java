@@ -2,6 +2,7 @@ package dev.bedrockgateway.pipeline;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import dev.bedrockgateway.api.Answer;
 import dev.bedrockgateway.catalog.Deployment;
@@ -44,6 +45,14 @@ public interface Surface<Q, T> {
     String model(Q request);
 
     boolean stream(Q request);
+
+    /**
+     * The most output tokens the request allows in all, when it says (its budget reservation assumes this many);
+     * empty when the model's own limit applies.
+     */
+    default OptionalInt maxOutputTokens(Q request) {
+        return OptionalInt.empty();
+    }
 
     /** The gateway's own limits on what one request may ask ({@code gateway.limits.*}). */
     default void check(Q request) {

@@ -34,6 +34,7 @@ final class DeploymentState {
     private final AtomicInteger circuitGauge;
     private final RateLimiter.Limit limit;
     private final String bucket;
+    private final Deployments shared;
     private volatile CircuitBreakerState circuit = CircuitBreakerState.CLOSED;
     private volatile long openedAt;
 
@@ -43,8 +44,10 @@ final class DeploymentState {
      * "throttled, retry after a second" (429) into "nothing available" (503) for every client of the model; its other
      * failures still count.
      */
-    DeploymentState(Deployment deployment, Settings settings, RateLimiter limiter, GatewayMetrics metrics) {
+    DeploymentState(Deployment deployment, Settings settings, RateLimiter limiter, GatewayMetrics metrics,
+            Deployments shared) {
         this.deployment = deployment;
+        this.shared = shared;
         this.settings = settings;
         this.limiter = limiter;
         this.inFlight = metrics.upstreamInFlight(deployment.key());
@@ -77,6 +80,7 @@ final class DeploymentState {
             openedAt = System.nanoTime();
             LOG.warnf("Deployment %s cooled down for %s after repeated Bedrock failures", deployment.key(),
                     settings.cooldown());
+            shared.cooledDown(deployment, settings.cooldown());
         } else if (state == CircuitBreakerState.CLOSED && circuit != CircuitBreakerState.CLOSED) {
             LOG.infof("Deployment %s serves again", deployment.key());
         }
@@ -96,9 +100,13 @@ final class DeploymentState {
         return breaker;
     }
 
-    /** Not cooling down: closed, half-open, or open for longer than the cool-down (next call is the trial). */
+    /**
+     * Not cooling down: closed, half-open, or open for longer than the cool-down (next call is the trial), and no
+     * other replica announced a cool-down that is still running.
+     */
     boolean usable() {
-        return circuit != CircuitBreakerState.OPEN || System.nanoTime() - openedAt >= settings.cooldown().toNanos();
+        return (circuit != CircuitBreakerState.OPEN || System.nanoTime() - openedAt >= settings.cooldown().toNanos())
+                && !shared.cooledDownElsewhere(deployment);
     }
 
     int inFlight() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.bedrockgateway.bedrock.UpstreamFailure;
@@ -15,13 +16,15 @@ import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.governance.RateLimiter;
+import dev.bedrockgateway.governance.store.GovernanceEvents;
 import dev.bedrockgateway.observability.GatewayMetrics;
 import io.smallrye.faulttolerance.api.Guard;
 
 /**
  * The catalog's deployments as the router sees them: the routing settings in force (the catalog's LiteLLM settings
  * over the gateway's configuration) and each deployment's {@link DeploymentState}, kept across catalog reloads for as
- * long as the deployment and its settings stay the same.
+ * long as the deployment and its settings stay the same. A deployment cooled down on any replica is cooled down on
+ * every one ({@link GovernanceEvents}, through Redis when there is one).
  */
 @ApplicationScoped
 public class Deployments {
@@ -38,14 +41,41 @@ public class Deployments {
     private final GatewayConfig.Routing config;
     private final GatewayMetrics metrics;
     private final RateLimiter limiter;
+    private final GovernanceEvents events;
     private final Map<Deployment, DeploymentState> states = new ConcurrentHashMap<>();
+    /** Cool-downs announced by any replica: until when (epoch millis), by deployment key. */
+    private final Map<String, Long> sharedCooldowns = new ConcurrentHashMap<>();
     private volatile Policy policy;
 
-    public Deployments(ModelCatalog catalog, GatewayConfig config, GatewayMetrics metrics, RateLimiter limiter) {
+    public Deployments(ModelCatalog catalog, GatewayConfig config, GatewayMetrics metrics, RateLimiter limiter,
+            GovernanceEvents events) {
         this.catalog = catalog;
         this.config = config.routing();
         this.metrics = metrics;
         this.limiter = limiter;
+        this.events = events;
+    }
+
+    @PostConstruct
+    void listen() {
+        events.subscribe(event -> {
+            if (event.startsWith("cooldown:")) {
+                int colon = event.indexOf(':', 9);
+                long until = Long.parseLong(event.substring(9, colon));
+                sharedCooldowns.merge(event.substring(colon + 1), until, Math::max);
+            }
+        });
+    }
+
+    /** Announces to every replica that {@code d} cools down for {@code cooldown} from now. */
+    void cooledDown(Deployment d, Duration cooldown) {
+        events.publish(GovernanceEvents.cooldown(d.key(), System.currentTimeMillis() + cooldown.toMillis()));
+    }
+
+    /** Whether some replica announced a cool-down of {@code d} that has not ended yet. */
+    boolean cooledDownElsewhere(Deployment d) {
+        Long until = sharedCooldowns.get(d.key());
+        return until != null && System.currentTimeMillis() < until;
     }
 
     /** The policy of the catalog in force, made once per catalog. */
@@ -90,7 +120,7 @@ public class Deployments {
         DeploymentState.Settings settings = new DeploymentState.Settings(alone, p.allowedFails(), p.cooldown(),
                 d.maxParallelRequests().orElse(config.maxParallelRequests()));
         return states.compute(d, (k, old) -> old != null && old.settings().equals(settings) ? old
-                : new DeploymentState(d, settings, limiter, metrics));
+                : new DeploymentState(d, settings, limiter, metrics, this));
     }
 
     /** Takes the tokens a call used from the {@code tpm} budget of the deployment that answered it. */

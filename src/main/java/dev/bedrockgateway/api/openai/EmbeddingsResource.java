@@ -1,5 +1,7 @@
 package dev.bedrockgateway.api.openai;
 
+import java.util.OptionalInt;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -42,6 +44,11 @@ public class EmbeddingsResource extends OpenAiEndpoint<EmbeddingRequest, Embeddi
     @Produces(MediaType.WILDCARD)
     public Uni<Answer> create(byte[] body, RoutingContext context) {
         return serve(body, context);
+    }
+
+    @Override
+    public OptionalInt maxOutputTokens(EmbeddingRequest request) {
+        return OptionalInt.of(0);
     }
 
     @Override

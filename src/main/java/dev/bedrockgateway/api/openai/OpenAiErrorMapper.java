@@ -13,6 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.governance.store.GovernanceStore;
 import dev.bedrockgateway.openai.OpenAiJson;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,6 +37,21 @@ public class OpenAiErrorMapper {
         Response.ResponseBuilder response = response(e.status(), e.type(), e.param(), e.code(), e.getMessage());
         e.headers().forEach(response::header);
         return response.build();
+    }
+
+    /** A governance store that did not answer in time (an admin call, a key not in memory yet). */
+    @ServerExceptionMapper
+    public Response storeUnavailable(GovernanceStore.StoreUnavailable e) {
+        LOG.warnf("503 store_unavailable: %s", e.getMessage());
+        return response(503, ErrorTypes.SERVER, null, "store_unavailable",
+                "The gateway's governance store is unreachable right now; please retry.")
+                .header("Retry-After", "1").build();
+    }
+
+    /** An admin call creating what exists already (a key alias, a team id). */
+    @ServerExceptionMapper
+    public Response conflict(GovernanceStore.Conflict e) {
+        return response(409, ErrorTypes.INVALID_REQUEST, null, "already_exists", e.getMessage()).build();
     }
 
     @ServerExceptionMapper

@@ -69,6 +69,11 @@ public class PgGovernanceStore implements GovernanceStore {
     }
 
     @Override
+    public boolean configured() {
+        return database.configured();
+    }
+
+    @Override
     public Uni<Optional<VirtualKey>> findKey(String tokenHash) {
         return one("find key", "SELECT " + KEY_COLUMNS + " FROM bg_keys WHERE token_hash = $1", Tuple.of(tokenHash),
                 PgGovernanceStore::key);
@@ -261,7 +266,9 @@ public class PgGovernanceStore implements GovernanceStore {
         StringBuilder set = new StringBuilder();
         int i = 2;
         for (String name : names.subList(1, names.size())) {
-            if (!name.equals("created_at")) {
+            // Spend is only ever added by writeSpend, in its transaction: an update made from a key read a moment
+            // earlier must not put back the spend of that moment.
+            if (!name.equals("created_at") && !name.equals("spend")) {
                 set.append(i == 2 ? "" : ", ").append(name).append(" = $").append(i++);
             }
         }
@@ -332,6 +339,8 @@ public class PgGovernanceStore implements GovernanceStore {
                 time(k.expires()), k.blocked(), json(k.metadata())));
         if (insert) {
             values.add(time(k.createdAt() == null ? Instant.now() : k.createdAt()));
+        } else {
+            values.remove(9); // spend: see update()
         }
         values.add(time(k.updatedAt() == null ? Instant.now() : k.updatedAt()));
         return Tuple.from(values);
@@ -343,6 +352,8 @@ public class PgGovernanceStore implements GovernanceStore {
                 t.blocked(), json(t.metadata())));
         if (insert) {
             values.add(time(t.createdAt() == null ? Instant.now() : t.createdAt()));
+        } else {
+            values.remove(6); // spend: see update()
         }
         values.add(time(t.updatedAt() == null ? Instant.now() : t.updatedAt()));
         return Tuple.from(values);

@@ -12,6 +12,9 @@ import io.smallrye.mutiny.Uni;
  */
 public interface GovernanceStore {
 
+    /** Whether the gateway has a database (virtual keys exist only then). */
+    boolean configured();
+
     Uni<Optional<VirtualKey>> findKey(String tokenHash);
 
     Uni<Optional<VirtualKey>> findKeyByAlias(String keyAlias);

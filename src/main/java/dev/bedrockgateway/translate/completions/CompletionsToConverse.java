@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
 public final class CompletionsToConverse {
 
     /** OpenAI's documented default for the legacy endpoint. */
-    static final int DEFAULT_MAX_TOKENS = 16;
+    public static final int DEFAULT_MAX_TOKENS = 16;
     /** OpenAI's limit on prompts per request. */
     private static final int MAX_PROMPTS = 2048;
 

@@ -1,0 +1,124 @@
+package dev.bedrockgateway.governance;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.governance.store.GovernanceEvents;
+import dev.bedrockgateway.governance.store.GovernanceStore;
+import dev.bedrockgateway.governance.store.Team;
+import dev.bedrockgateway.governance.store.VirtualKey;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Virtual keys as the hot path sees them: from memory after their first use. A key (with its team) read from the
+ * database is kept for {@code gateway.governance.key-cache-ttl}; an unknown hash for {@link #UNKNOWN_TTL}, so that
+ * guessing keys cannot flood the database. Changes made through the admin API on any replica drop the entries at
+ * once ({@link GovernanceEvents}); without Redis, other replicas see them when the entry expires. Concurrent misses
+ * of one key share one database read; a failed read is not kept.
+ */
+@ApplicationScoped
+public class VirtualKeys {
+
+    static final Duration UNKNOWN_TTL = Duration.ofSeconds(2);
+
+    /** A key and its team (null when it has none), or neither for a hash the database does not know. */
+    record Entry(VirtualKey key, Team team) {
+        static final Entry UNKNOWN = new Entry(null, null);
+    }
+
+    private final GovernanceStore store;
+    private final GovernanceEvents events;
+    private final AsyncCache<String, Entry> cache;
+
+    @Inject
+    public VirtualKeys(GovernanceStore store, GovernanceEvents events, GatewayConfig config) {
+        this(store, events, config.governance().keyCacheTtl());
+    }
+
+    VirtualKeys(GovernanceStore store, GovernanceEvents events, Duration ttl) {
+        this.store = store;
+        this.events = events;
+        this.cache = Caffeine.newBuilder().maximumSize(100_000).expireAfter(new Expiry<String, Entry>() {
+            @Override
+            public long expireAfterCreate(String hash, Entry entry, long now) {
+                return (entry.key() == null ? UNKNOWN_TTL : ttl).toNanos();
+            }
+
+            @Override
+            public long expireAfterUpdate(String hash, Entry entry, long now, long remaining) {
+                return expireAfterCreate(hash, entry, now);
+            }
+
+            @Override
+            public long expireAfterRead(String hash, Entry entry, long now, long remaining) {
+                return remaining;
+            }
+        }).buildAsync();
+    }
+
+    @PostConstruct
+    void listen() {
+        events.subscribe(this::changed);
+    }
+
+    /** Whether virtual keys exist at all: only with a database. */
+    public boolean enabled() {
+        return store.configured();
+    }
+
+    /** The caller a key hash stands for, or a null item when no virtual key has it. */
+    public Uni<Caller> identify(String tokenHash) {
+        CompletableFuture<Entry> entry = cache.get(tokenHash, (hash, executor) -> load(hash).subscribeAsCompletionStage());
+        if (entry.isDone() && !entry.isCompletedExceptionally()) {
+            return Uni.createFrom().item(caller(tokenHash, entry.join()));
+        }
+        return Uni.createFrom().completionStage(entry).map(e -> caller(tokenHash, e));
+    }
+
+    private static Caller caller(String hash, Entry entry) {
+        return entry.key() == null ? null : new Caller(KeyHashes.logId(hash), entry.key(), entry.team());
+    }
+
+    private Uni<Entry> load(String hash) {
+        return store.findKey(hash).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Entry.UNKNOWN);
+            }
+            VirtualKey key = found.get();
+            if (key.teamId() == null) {
+                return Uni.createFrom().item(new Entry(key, null));
+            }
+            return store.findTeam(key.teamId()).map(team -> new Entry(key, team.orElse(null)));
+        });
+    }
+
+    /** Applies an event of any replica: the key or the team's keys are read again on their next use. */
+    void changed(String event) {
+        if (event.startsWith("key:")) {
+            cache.synchronous().invalidate(event.substring(4));
+        } else if (event.startsWith("team:")) {
+            String teamId = event.substring(5);
+            cache.synchronous().asMap().entrySet().removeIf(e -> e.getValue().key() != null
+                    && teamId.equals(e.getValue().key().teamId()));
+        }
+    }
+
+    /** Forgets a key here (the admin API also publishes the change to the other replicas). */
+    public void forget(String tokenHash) {
+        cache.synchronous().invalidate(tokenHash);
+    }
+
+    Optional<Entry> cached(String tokenHash) {
+        return Optional.ofNullable(cache.synchronous().getIfPresent(tokenHash));
+    }
+}
