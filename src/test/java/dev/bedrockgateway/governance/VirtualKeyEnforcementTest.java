@@ -245,6 +245,25 @@ class VirtualKeyEnforcementTest {
     }
 
     @Test
+    void aClientThatLeavesGivesBackItsSlotAndItsReservation() throws Exception {
+        bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
+                .willReturn(ConverseReplies.text("Hello", "end_turn", 100, 10).withFixedDelay(600)));
+        // One request at a time, and a budget smaller than one reservation (about $0.000126): a slot or a
+        // reservation left behind by the request that was abandoned would refuse the next one.
+        String key = newKey("{\"max_parallel_requests\":1,\"max_budget\":0.0001}");
+        String body = "{\"model\":\"priced\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        try (java.net.Socket socket = new java.net.Socket(baseUrl.getHost(), baseUrl.getPort())) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            Thread.sleep(200); // admitted, its Bedrock call under way
+        } // and gone
+        Thread.sleep(100);
+        assertEquals(200, chat(key, "priced").statusCode(), "the slot and the reservation were given back");
+    }
+
+    @Test
     void blockingDeletingAndRegeneratingTakeEffectAtOnce() {
         String key = newKey("{}");
         assertEquals(200, chat(key, "priced").statusCode());

@@ -47,10 +47,13 @@ class PgGovernanceStoreTest extends PostgresFixture.Tests {
         assertEquals(Optional.of(key), await(store.findKeyByAlias("alias-1")));
         assertEquals(Optional.empty(), await(store.findKey("nope")));
 
+        // An update carries a spend of 1.25, read a moment ago: the stored spend (only writeSpend adds to it) stays.
         VirtualKey changed = new VirtualKey("h1", "sk-...1111", "alias-2", null, "user-2", List.of("claude"), null,
                 null, null, 1.25, null, null, null, null, true, Map.of("n", 2), T0, T0.plusSeconds(5));
-        assertEquals(Optional.of(changed), await(store.updateKey(changed)));
-        assertEquals(Optional.of(changed), await(store.findKey("h1")));
+        VirtualKey stored = new VirtualKey("h1", "sk-...1111", "alias-2", null, "user-2", List.of("claude"), null,
+                null, null, key.spend(), null, null, null, null, true, Map.of("n", 2), T0, T0.plusSeconds(5));
+        assertEquals(Optional.of(stored), await(store.updateKey(changed)));
+        assertEquals(Optional.of(stored), await(store.findKey("h1")));
         assertEquals(Optional.empty(), await(store.updateKey(key("zz", null, null, null, T0))));
 
         VirtualKey rehashed = await(store.rehashKey("h1", "h2", "sk-...2222", T0.plusSeconds(9))).orElseThrow();
@@ -107,7 +110,9 @@ class PgGovernanceStoreTest extends PostgresFixture.Tests {
         assertEquals(Optional.of(t1), await(store.findTeam("t1")));
         Team changed = new Team("t1", "renamed", List.of("m"), 50.0, "1mo", T0.plusSeconds(60), 2.5, 10, 1000, true,
                 Map.of("k", List.of(1, "two")), T0, T0.plusSeconds(3));
-        assertEquals(Optional.of(changed), await(store.updateTeam(changed)));
+        Team stored = new Team("t1", "renamed", List.of("m"), 50.0, "1mo", T0.plusSeconds(60), t1.spend(), 10, 1000,
+                true, Map.of("k", List.of(1, "two")), T0, T0.plusSeconds(3));
+        assertEquals(Optional.of(stored), await(store.updateTeam(changed)), "the stored spend stays");
         assertEquals(Optional.empty(), await(store.updateTeam(team("t9", T0))));
         assertEquals(List.of("t1", "t2"), await(store.listTeams()).stream().map(Team::teamId).toList());
 
