@@ -168,6 +168,27 @@ class GovernanceReplicasIT {
     }
 
     @Test
+    void aDeploymentCooledDownOnOneReplicaIsCooledDownOnTheOther() throws Exception {
+        // Bedrock fails on A until the deployment cools down (4 retryable failures in a row: 2 requests, 3 calls
+        // each); B, which saw no failure, stops calling it as well.
+        String failing = "{\"model\":\"cooled\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"simulate:unavailable\"}]}";
+        String fine = "{\"model\":\"cooled\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        assertEquals(200, post(b, "/v1/chat/completions", MASTER, fine).statusCode());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(503, post(a, "/v1/chat/completions", MASTER, failing).statusCode());
+        }
+        assertEquals(503, post(a, "/v1/chat/completions", MASTER, fine).statusCode(), "A cooled it down");
+        long start = System.nanoTime();
+        HttpResponse<String> onB = post(b, "/v1/chat/completions", MASTER, fine);
+        while (onB.statusCode() == 200 && System.nanoTime() - start < 1_000_000_000L) {
+            Thread.sleep(20);
+            onB = post(b, "/v1/chat/completions", MASTER, fine);
+        }
+        assertEquals(503, onB.statusCode(), "B refuses while A's cool-down runs: " + onB.body());
+    }
+
+    @Test
     void aTeamBudgetSpentThroughBothReplicasStopsBoth() throws Exception {
         // Smaller than one request's cost: the first request is admitted (nothing spent yet), then none.
         String team = admin(a, "/team/new", "{\"max_budget\":0.000001}", TEAM);
