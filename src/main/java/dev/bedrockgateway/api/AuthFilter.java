@@ -2,6 +2,7 @@ package dev.bedrockgateway.api;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -32,9 +33,12 @@ public class AuthFilter {
 
     private static final String BEARER = "bearer ";
     private static final Uni<Response> PASS = Uni.createFrom().nullItem();
+    private static final Caller ANONYMOUS = Caller.master(RequestRecord.ANONYMOUS);
 
     private final ApiKeys keys;
     private final VirtualKeys virtualKeys;
+    /** The callers of the master keys, one per key (there are a few): none made per request. */
+    private final Map<String, Caller> masters = new ConcurrentHashMap<>();
 
     public AuthFilter(ApiKeys keys, VirtualKeys virtualKeys) {
         this.keys = keys;
@@ -49,13 +53,13 @@ public class AuthFilter {
         if (!key.isEmpty()) {
             String master = keys.identify(key);
             if (master != null) {
-                return accept(context, Caller.master(master));
+                return accept(context, masters.computeIfAbsent(master, Caller::master));
             }
         }
         boolean admin = AdminPaths.isAdmin(context.normalizedPath());
         if (key.isEmpty() || !virtualKeys.enabled()) {
             if (!keys.required()) {
-                return accept(context, Caller.master(RequestRecord.ANONYMOUS));
+                return accept(context, ANONYMOUS);
             }
             if (header == null || header.isBlank()) {
                 throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, null, null,
@@ -69,7 +73,7 @@ public class AuthFilter {
                 .map(caller -> {
                     if (caller == null) {
                         if (!keys.required()) {
-                            return accepted(context, Caller.master(RequestRecord.ANONYMOUS));
+                            return accepted(context, ANONYMOUS);
                         }
                         throw incorrectKey();
                     }

@@ -41,6 +41,9 @@ public class Prices {
 
     private static final Logger LOG = Logger.getLogger(Prices.class);
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** Bundled prices by model id, looked up once per id. */
+    private final Map<String, Optional<Price>> bundledByModelId = new ConcurrentHashMap<>();
+    private final Map<Price, Femto> femto = new ConcurrentHashMap<>();
 
     /** The bundled price table, a resource of the application. */
     public static final String BUNDLED = "prices/bedrock-prices.yaml";
@@ -66,7 +69,7 @@ public class Prices {
 
     /** The price of one token on {@code d}: the catalog entry's, else the bundled table's; empty when neither has one. */
     public Optional<Price> of(Deployment d) {
-        return d.price().isPresent() ? d.price() : bundled(d.modelId());
+        return d.price().isPresent() ? d.price() : bundledByModelId.computeIfAbsent(d.modelId(), this::bundled);
     }
 
     /** The bundled table's price of {@code modelId}: exact id, then profile-specific entry, then base id. */
@@ -101,9 +104,42 @@ public class Prices {
     public OptionalLong costNanoUsd(Deployment d, long inputTokens, long outputTokens, long cacheReadTokens,
             long cacheWriteTokens) {
         Optional<Price> price = of(d);
-        return price.isEmpty() ? OptionalLong.empty()
-                : OptionalLong.of(costNanoUsd(price.get(), inputTokens, outputTokens, cacheReadTokens,
-                        cacheWriteTokens));
+        if (price.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        if (inputTokens < 0 || outputTokens < 0 || cacheReadTokens < 0 || cacheWriteTokens < 0) {
+            throw new IllegalArgumentException("token counts cannot be negative");
+        }
+        Femto rates = femto.computeIfAbsent(price.get(), Femto::of);
+        try {
+            return OptionalLong.of(rates.nanoUsd(inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens));
+        } catch (ArithmeticException tooManyTokensForALong) {
+            return OptionalLong.of(costNanoUsd(price.get(), inputTokens, outputTokens, cacheReadTokens,
+                    cacheWriteTokens));
+        }
+    }
+
+    /**
+     * A price in 1e-15 USD per token, for pricing every call without allocating: exact for rates written with up to 15
+     * decimals (the bundled and LiteLLM's all are), so the result is the same as {@link #costNanoUsd(Price, long, long,
+     * long, long)}'s: the exact sum, rounded half up once to nano-USD.
+     */
+    private record Femto(long input, long output, long cacheRead, long cacheWrite) {
+
+        static Femto of(Price p) {
+            return new Femto(femto(p.inputPerToken()), femto(p.outputPerToken()), femto(p.cacheReadPerToken()),
+                    femto(p.cacheWritePerToken()));
+        }
+
+        private static long femto(double rate) {
+            return BigDecimal.valueOf(rate).movePointRight(15).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        }
+
+        long nanoUsd(long in, long out, long read, long write) {
+            long sum = Math.addExact(Math.addExact(Math.multiplyExact(input, in), Math.multiplyExact(output, out)),
+                    Math.addExact(Math.multiplyExact(cacheRead, read), Math.multiplyExact(cacheWrite, write)));
+            return sum / 1_000_000 + (sum % 1_000_000 >= 500_000 ? 1 : 0);
+        }
     }
 
     /**

@@ -132,6 +132,11 @@ public class SpendLog {
         }
     }
 
+    /** Whether rows are kept at all (a database is configured). */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** Queues {@code row} for the database; never blocks nor fails. Does nothing without a database. */
     public void record(SpendRow row) {
         if (!enabled) {

@@ -87,6 +87,9 @@ public class AccessLog {
         if (record.inputTokens() >= 0) {
             metrics.tokens(record.model(), record.bedrockModel(), record.inputTokens(), record.outputTokens());
         }
+        if (record.costNanoUsd() > 0) {
+            metrics.cost(record.model(), record.bedrockModel(), record.costNanoUsd() / 1e9);
+        }
         if (enabled) {
             log(context.request(), record, status, nanos, mdc);
         }

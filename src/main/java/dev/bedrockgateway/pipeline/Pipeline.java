@@ -110,7 +110,9 @@ public class Pipeline {
             Deployment deployment, long bodyBytes, OptionalInt maxOutputTokens) {
         governance.admitToGateway(record);
         if (!Governance.shared(caller)) {
-            settleAtEnd(exchange, record, caller, NONE_ADMITTED);
+            if (governance.settles(caller)) {
+                settleAtEnd(exchange, record, caller, NONE_ADMITTED); // its spend row
+            }
             return NONE;
         }
         CompletableFuture<Governance.Grant> admission = governance.admit(record, caller, deployment, bodyBytes,

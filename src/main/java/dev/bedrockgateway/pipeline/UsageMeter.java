@@ -54,7 +54,7 @@ public class UsageMeter {
         if (deployment != null) {
             prices.costNanoUsd(deployment, inputTokens, outputTokens, cacheRead, cacheWrite).ifPresentOrElse(cost -> {
                 record.addCost(cost);
-                Governance.costHeaders(record.costNanoUsd()).forEach(record::header);
+                Governance.costHeaders(record);
             }, () -> prices.unpriced(deployment));
         }
         int tokens = inputTokens + outputTokens + cacheRead + cacheWrite;

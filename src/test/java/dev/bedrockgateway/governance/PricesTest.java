@@ -34,6 +34,26 @@ class PricesTest {
                 OptionalInt.empty(), OptionalInt.empty(), price, OptionalInt.empty(), 0);
     }
 
+    /** The per-call pricing (integer femto-USD rates) gives exactly the exact decimal arithmetic's result. */
+    @Test
+    void pricingACallIsExactlyTheDecimalArithmetic() {
+        java.util.Random random = new java.util.Random(42);
+        List<Price> prices = List.of(new Price(3.3e-07, 1.65e-06, 3.3e-08, 4.125e-07), new Price(8e-07, 4e-06, 8e-08, 1e-06),
+                new Price(1.5e-05, 7.5e-05, 1.5e-06, 1.875e-05), new Price(3.5e-08, 1.4e-07, 8.75e-09, 3.5e-08),
+                new Price(1e-09, 0, 0, 0));
+        for (Price price : prices) {
+            Deployment d = deployment("some-model", Optional.of(price));
+            for (int i = 0; i < 2_000; i++) {
+                long in = random.nextInt(200_000);
+                long out = random.nextInt(64_000);
+                long read = random.nextInt(3) == 0 ? 0 : random.nextInt(200_000);
+                long write = random.nextInt(3) == 0 ? 0 : random.nextInt(50_000);
+                assertEquals(OptionalLong.of(Prices.costNanoUsd(price, in, out, read, write)),
+                        BUNDLED.costNanoUsd(d, in, out, read, write), price + " " + in + "/" + out + "/" + read + "/" + write);
+            }
+        }
+    }
+
     @Test
     void theCatalogEntrysPriceWinsOverTheBundledTable() {
         Price own = new Price(1e-06, 2e-06, 1e-07, 3e-06);
