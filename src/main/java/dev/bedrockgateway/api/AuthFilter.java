@@ -4,11 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 import dev.bedrockgateway.api.admin.AdminPaths;
 import dev.bedrockgateway.error.ErrorTypes;
@@ -21,7 +20,6 @@ import dev.bedrockgateway.governance.store.GovernanceStore;
 import dev.bedrockgateway.governance.store.Team;
 import dev.bedrockgateway.governance.store.VirtualKey;
 import dev.bedrockgateway.observability.RequestRecord;
-import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -32,7 +30,6 @@ import io.vertx.ext.web.RoutingContext;
 public class AuthFilter {
 
     private static final String BEARER = "bearer ";
-    private static final Uni<Response> PASS = Uni.createFrom().nullItem();
     private static final Caller ANONYMOUS = Caller.master(RequestRecord.ANONYMOUS);
 
     private final ApiKeys keys;
@@ -45,21 +42,28 @@ public class AuthFilter {
         this.virtualKeys = virtualKeys;
     }
 
+    /**
+     * Master keys, anonymous callers and virtual keys already in memory are decided on the spot; only a virtual key
+     * not in memory yet suspends the request, until the database answered. A filter returning a {@code Uni} would suspend and
+     * resume every request, which costs a master-key request measurably (docs/performance/investigations.md).
+     */
     @ServerRequestFilter
-    public Uni<Response> authenticate(ContainerRequestContext request, RoutingContext context) {
+    public void authenticate(ResteasyReactiveContainerRequestContext request, RoutingContext context) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String key = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).trim() : "";
         if (!key.isEmpty()) {
             String master = keys.identify(key);
             if (master != null) {
-                return accept(context, masters.computeIfAbsent(master, Caller::master));
+                accepted(context, masters.computeIfAbsent(master, Caller::master));
+                return;
             }
         }
         boolean admin = AdminPaths.isAdmin(context.normalizedPath());
         if (key.isEmpty() || !virtualKeys.enabled()) {
             if (!keys.required()) {
-                return accept(context, ANONYMOUS);
+                accepted(context, ANONYMOUS);
+                return;
             }
             if (header == null || header.isBlank()) {
                 throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, null, null,
@@ -68,7 +72,14 @@ public class AuthFilter {
             }
             throw incorrectKey();
         }
-        return virtualKeys.identify(KeyHashes.hash(key))
+        String hash = KeyHashes.hash(key);
+        Caller known = virtualKeys.known(hash);
+        if (known != null) {
+            acceptVirtual(context, known, admin);
+            return;
+        }
+        request.suspend();
+        virtualKeys.identify(hash)
                 .onFailure(GovernanceStore.StoreUnavailable.class).transform(AuthFilter::storeDown)
                 .map(caller -> {
                     if (caller == null) {
@@ -77,13 +88,18 @@ public class AuthFilter {
                         }
                         throw incorrectKey();
                     }
-                    refuseIfUnusable(caller);
-                    if (admin) {
-                        throw new OpenAiException(403, ErrorTypes.PERMISSION, null, null,
-                                "The admin API takes a master key; this is a virtual key.");
-                    }
-                    return accepted(context, caller);
-                });
+                    return acceptVirtual(context, caller, admin);
+                })
+                .subscribe().with(accepted -> request.resume(), request::resume);
+    }
+
+    private static Caller acceptVirtual(RoutingContext context, Caller caller, boolean admin) {
+        refuseIfUnusable(caller);
+        if (admin) {
+            throw new OpenAiException(403, ErrorTypes.PERMISSION, null, null,
+                    "The admin API takes a master key; this is a virtual key.");
+        }
+        return accepted(context, caller);
     }
 
     /** A key past its expiry, blocked, or of a blocked team, is refused as OpenAI refuses a revoked key. */
@@ -115,14 +131,9 @@ public class AuthFilter {
                 Map.of("Retry-After", "1"), failure);
     }
 
-    private static Uni<Response> accept(RoutingContext context, Caller caller) {
-        accepted(context, caller);
-        return PASS;
-    }
-
-    private static Response accepted(RoutingContext context, Caller caller) {
+    private static Caller accepted(RoutingContext context, Caller caller) {
         caller.attach(context);
         RequestRecord.of(context).keyId(caller.keyId());
-        return null;
+        return caller;
     }
 }

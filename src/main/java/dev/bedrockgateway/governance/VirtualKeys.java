@@ -1,7 +1,6 @@
 package dev.bedrockgateway.governance;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.annotation.PostConstruct;
@@ -15,7 +14,6 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.governance.store.GovernanceEvents;
 import dev.bedrockgateway.governance.store.GovernanceStore;
-import dev.bedrockgateway.governance.store.Team;
 import dev.bedrockgateway.governance.store.VirtualKey;
 import io.smallrye.mutiny.Uni;
 
@@ -31,9 +29,13 @@ public class VirtualKeys {
 
     static final Duration UNKNOWN_TTL = Duration.ofSeconds(2);
 
-    /** A key and its team (null when it has none), or neither for a hash the database does not know. */
-    record Entry(VirtualKey key, Team team) {
-        static final Entry UNKNOWN = new Entry(null, null);
+    /** A key's caller (its key and team), or none for a hash the database does not know. */
+    record Entry(Caller caller) {
+        static final Entry UNKNOWN = new Entry(null);
+
+        VirtualKey key() {
+            return caller == null ? null : caller.key();
+        }
     }
 
     private final GovernanceStore store;
@@ -76,17 +78,22 @@ public class VirtualKeys {
         return store.configured();
     }
 
+    /**
+     * The caller of a key already in memory, answered on the spot; null when the key is not in memory (yet) or is
+     * known not to exist.
+     */
+    public Caller known(String tokenHash) {
+        CompletableFuture<Entry> entry = cache.getIfPresent(tokenHash);
+        return entry != null && entry.isDone() && !entry.isCompletedExceptionally() ? entry.join().caller() : null;
+    }
+
     /** The caller a key hash stands for, or a null item when no virtual key has it. */
     public Uni<Caller> identify(String tokenHash) {
         CompletableFuture<Entry> entry = cache.get(tokenHash, (hash, executor) -> load(hash).subscribeAsCompletionStage());
         if (entry.isDone() && !entry.isCompletedExceptionally()) {
-            return Uni.createFrom().item(caller(tokenHash, entry.join()));
+            return Uni.createFrom().item(entry.join().caller());
         }
-        return Uni.createFrom().completionStage(entry).map(e -> caller(tokenHash, e));
-    }
-
-    private static Caller caller(String hash, Entry entry) {
-        return entry.key() == null ? null : new Caller(KeyHashes.logId(hash), entry.key(), entry.team());
+        return Uni.createFrom().completionStage(entry).map(Entry::caller);
     }
 
     private Uni<Entry> load(String hash) {
@@ -96,9 +103,10 @@ public class VirtualKeys {
             }
             VirtualKey key = found.get();
             if (key.teamId() == null) {
-                return Uni.createFrom().item(new Entry(key, null));
+                return Uni.createFrom().item(new Entry(new Caller(KeyHashes.logId(hash), key, null)));
             }
-            return store.findTeam(key.teamId()).map(team -> new Entry(key, team.orElse(null)));
+            return store.findTeam(key.teamId())
+                    .map(team -> new Entry(new Caller(KeyHashes.logId(hash), key, team.orElse(null))));
         });
     }
 
@@ -116,9 +124,5 @@ public class VirtualKeys {
     /** Forgets a key here (the admin API also publishes the change to the other replicas). */
     public void forget(String tokenHash) {
         cache.synchronous().invalidate(tokenHash);
-    }
-
-    Optional<Entry> cached(String tokenHash) {
-        return Optional.ofNullable(cache.synchronous().getIfPresent(tokenHash));
     }
 }

@@ -145,7 +145,7 @@ public final class RedisCounters implements SharedCounters {
             return 1
             """);
 
-    private final Redis redis;
+    private final PipelinedConnection redis;
     private final Duration timeout;
     /** Names this replica's entries, so that leaving removes one of its own and never another replica's. */
     private final String replica = UUID.randomUUID().toString();
@@ -155,7 +155,7 @@ public final class RedisCounters implements SharedCounters {
 
     /** Counters in {@code redis} (which the caller owns and closes); every call bounded by {@code timeout}. */
     public RedisCounters(Redis redis, Duration timeout) {
-        this.redis = redis;
+        this.redis = new PipelinedConnection(redis);
         this.timeout = timeout;
     }
 
