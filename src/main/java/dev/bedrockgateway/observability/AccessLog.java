@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import dev.bedrockgateway.api.admin.AdminPaths;
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.governance.Governance;
 import io.vertx.core.http.HttpServerRequest;
@@ -102,7 +103,7 @@ public class AccessLog {
         fields.put("request_id", record.requestId());
         fields.put("key_id", record.keyId());
         fields.put("method", request.method().name());
-        fields.put("path", request.path());
+        fields.put("path", AdminPaths.loggable(request.path()));
         fields.put("status", status);
         fields.put("duration_ms", Math.round(ms * 10) / 10.0);
         if (record.model() != null) {

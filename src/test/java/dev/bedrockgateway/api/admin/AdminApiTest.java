@@ -146,6 +146,39 @@ class AdminApiTest {
     }
 
     @Test
+    void aKeyRegeneratedByItsPathIsNeverInTheAccessLog() throws Exception {
+        String key = ok(master().body("{}").post("/key/generate")).getString("key");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                lines.add(String.valueOf(record.getMessage()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger access = java.util.logging.Logger.getLogger("bedrock-gateway.access");
+        access.addHandler(capture);
+        try {
+            String renewed = ok(master().body("").post("/key/" + key + "/regenerate")).getString("key");
+            assertTrue(renewed.startsWith("sk-") && !renewed.equals(key));
+            for (int i = 0; i < 100 && lines.stream().noneMatch(l -> l.contains("regenerate")); i++) {
+                Thread.sleep(10);
+            }
+        } finally {
+            access.removeHandler(capture);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("path=/key/{key}/regenerate")), lines.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.contains(key.substring(3))), lines.toString());
+    }
+
+    @Test
     void onlyAMasterKeyMayUseTheAdminApi() {
         String key = ok(master().body("{}").post("/key/generate")).getString("key");
         refused(given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body("{}")
