@@ -90,17 +90,14 @@ public class Governance {
     }
 
     /**
-     * Admits one request of {@code caller} for {@code deployment} (its model's first), after
-     * {@link #admitToGateway}, or fails with the 429 of the limit it is over.
+     * Admits one request of a virtual key's {@code caller} ({@link #shared}) for {@code deployment} (its model's
+     * first), after {@link #admitToGateway}, or fails with the 429 of the limit it is over.
      *
      * @param bodyBytes the request body's size, the bound of its input tokens
      * @param maxOutputTokens the output the request allows, when it says
      */
     public Uni<Grant> admit(RequestRecord record, Caller caller, Deployment deployment, long bodyBytes,
             OptionalInt maxOutputTokens) {
-        if (caller == null || !caller.virtual()) {
-            return Uni.createFrom().item(Grant.NONE);
-        }
         VirtualKey key = caller.key();
         Team team = caller.team();
         Uni<Void> limits = rateLimit(record, "vkey:" + key.tokenHash(), "your API key (" + caller.keyId() + ")",
@@ -190,20 +187,21 @@ public class Governance {
         });
     }
 
-    /** A budget's counter in its current period: the period's end is part of its name, so a new period starts at 0. */
+    /**
+     * A budget's counter in its current period: the period's end is part of its name, so a new period starts at 0. The
+     * period is the one the database resets on ({@link BudgetDuration#nextReset}), laid end to end from the stored
+     * {@code budget_reset_at}; a budget without one is counted over its lifetime.
+     */
     static Budget budget(String scope, double maxUsd, String duration, Instant resetAt, double storedSpend,
             Instant now) {
         long max = Math.round(maxUsd * NANO_USD_PER_USD);
-        if (duration == null) {
-            return new Budget(scope + ":all", max, Math.round(storedSpend * NANO_USD_PER_USD), LIFETIME_TTL_SECONDS);
+        long stored = Math.round(storedSpend * NANO_USD_PER_USD);
+        if (duration == null || resetAt == null) {
+            return new Budget(scope + ":all", max, stored, LIFETIME_TTL_SECONDS);
         }
-        Instant end = resetAt == null ? BudgetDuration.parse(duration).after(now) : resetAt;
-        boolean storedPeriod = true;
-        while (!end.isAfter(now)) {
-            end = BudgetDuration.parse(duration).after(end);
-            storedPeriod = false;
-        }
-        long seed = storedPeriod ? Math.round(storedSpend * NANO_USD_PER_USD) : 0;
+        Instant end = BudgetDuration.parse(duration).nextReset(resetAt, now);
+        // The stored spend is that of the stored period only: once it ended, the new period starts from nothing.
+        long seed = end.equals(resetAt) ? stored : 0;
         long ttl = Math.max(60, end.getEpochSecond() - now.getEpochSecond() + 3600);
         return new Budget(scope + ":" + end.getEpochSecond(), max, seed, ttl);
     }

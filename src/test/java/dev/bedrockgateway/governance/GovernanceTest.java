@@ -40,6 +40,11 @@ class GovernanceTest {
         Budget next = Governance.budget("key:h", 5, "30d", resetAt, 1.25, Instant.parse("2026-12-02T00:00:00Z"));
         assertEquals("key:h:" + resetAt.plusSeconds(30 * 86400).getEpochSecond(), next.name());
         assertEquals(0, next.seedNanoUsd());
+        // Months on the database's grid (BudgetDuration.nextReset: counted from the stored end, Jan 31 -> Apr 30),
+        // not stepped month by month (Jan 31 -> Feb 28 -> Mar 28 -> Apr 28), or replicas and database would disagree.
+        Budget monthly = Governance.budget("key:h", 5, "1mo", Instant.parse("2027-01-31T00:00:00Z"), 0,
+                Instant.parse("2027-04-05T00:00:00Z"));
+        assertEquals("key:h:" + Instant.parse("2027-04-30T00:00:00Z").getEpochSecond(), monthly.name());
         // No period: one lifetime counter.
         assertEquals("team:t:all", Governance.budget("team:t", 1, null, null, 0, created).name());
     }
