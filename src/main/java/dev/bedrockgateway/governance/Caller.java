@@ -35,7 +35,12 @@ public record Caller(String keyId, VirtualKey key, Team team) {
     }
 
     private static boolean allows(List<String> models, String model) {
-        return models.isEmpty() || models.contains(model) || models.stream().anyMatch(ALL_MODELS::contains);
+        return models.isEmpty() || models.contains(model) || models.stream().anyMatch(Caller::allModels);
+    }
+
+    /** Whether {@code name} is one of LiteLLM's names for "every model", valid in a key's or team's {@code models}. */
+    public static boolean allModels(String name) {
+        return ALL_MODELS.contains(name);
     }
 
     public void attach(RoutingContext context) {

@@ -112,10 +112,11 @@ public class VirtualKeys {
 
     /** Applies an event of any replica: the key or the team's keys are read again on their next use. */
     void changed(String event) {
-        if (event.startsWith("key:")) {
-            cache.synchronous().invalidate(event.substring(4));
-        } else if (event.startsWith("team:")) {
-            String teamId = event.substring(5);
+        String key = GovernanceEvents.changedKey(event);
+        String teamId = GovernanceEvents.changedTeam(event);
+        if (key != null) {
+            cache.synchronous().invalidate(key);
+        } else if (teamId != null) {
             cache.synchronous().asMap().entrySet().removeIf(e -> e.getValue().key() != null
                     && teamId.equals(e.getValue().key().teamId()));
         }

@@ -77,12 +77,14 @@ public class AccessLog {
         context.next();
     }
 
+    /** The status an ended exchange is recorded with: 499 when the client went away before its answer was complete. */
+    public static int status(RoutingContext context) {
+        return context.response().ended() ? context.response().getStatusCode() : 499;
+    }
+
     private void finish(RoutingContext context, RequestRecord record) {
         long nanos = System.nanoTime() - record.startNanos();
-        int status = context.response().getStatusCode();
-        if (!context.response().ended()) {
-            status = 499; // the client went away before the answer was complete
-        }
+        int status = status(context);
         String endpoint = record.endpoint() == null ? "other" : record.endpoint();
         metrics.request(endpoint, record.model(), record.bedrockModel(), status, nanos);
         if (record.inputTokens() >= 0) {

@@ -21,6 +21,7 @@ import dev.bedrockgateway.governance.Governance;
 import dev.bedrockgateway.images.FetchedImage;
 import dev.bedrockgateway.images.ImageFetcher;
 import dev.bedrockgateway.images.RemoteImage;
+import dev.bedrockgateway.observability.AccessLog;
 import dev.bedrockgateway.observability.GatewayMetrics;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.routing.BedrockRouter;
@@ -126,7 +127,7 @@ public class Pipeline {
             CompletableFuture<Governance.Grant> admission) {
         Instant start = Instant.now().minusNanos(System.nanoTime() - record.startNanos());
         Runnable settle = () -> admission.thenAccept(grant -> governance.finish(record, caller, grant,
-                exchange.response().ended() ? exchange.response().getStatusCode() : 499, start));
+                AccessLog.status(exchange), start));
         if (exchange.response().ended() || exchange.response().closed()) {
             settle.run();
         } else {

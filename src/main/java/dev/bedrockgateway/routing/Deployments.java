@@ -59,10 +59,9 @@ public class Deployments {
     @PostConstruct
     void listen() {
         events.subscribe(event -> {
-            if (event.startsWith("cooldown:")) {
-                int colon = event.indexOf(':', 9);
-                long until = Long.parseLong(event.substring(9, colon));
-                sharedCooldowns.merge(event.substring(colon + 1), until, Math::max);
+            GovernanceEvents.Cooldown cooldown = GovernanceEvents.Cooldown.of(event);
+            if (cooldown != null) {
+                sharedCooldowns.merge(cooldown.deploymentKey(), cooldown.untilEpochMillis(), Math::max);
             }
         });
     }

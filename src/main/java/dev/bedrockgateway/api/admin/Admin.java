@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Response;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import dev.bedrockgateway.governance.Caller;
 import dev.bedrockgateway.governance.KeyHashes;
 import dev.bedrockgateway.governance.VirtualKeys;
 import dev.bedrockgateway.governance.store.GovernanceEvents;
@@ -19,9 +20,6 @@ import io.smallrye.mutiny.Uni;
 /** What the admin resources share: the store, the checks of what they are given, and change notices. */
 @ApplicationScoped
 public class Admin {
-
-    /** LiteLLM's names for "every model", valid in a key's or team's {@code models}. */
-    private static final List<String> ALL_MODELS = List.of("all-proxy-models", "all-team-models", "*");
 
     private final GovernanceStore store;
     private final GovernanceEvents events;
@@ -68,7 +66,7 @@ public class Admin {
             return List.of();
         }
         for (String model : models) {
-            if (!ALL_MODELS.contains(model) && catalog.current().find(model).isEmpty()) {
+            if (!Caller.allModels(model) && catalog.current().find(model).isEmpty()) {
                 throw AdminRequest.invalidValue("models", "the catalog has no model named '" + model + "'");
             }
         }

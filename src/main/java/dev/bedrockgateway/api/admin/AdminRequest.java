@@ -1,6 +1,7 @@
 package dev.bedrockgateway.api.admin;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +22,8 @@ import dev.bedrockgateway.governance.BudgetDuration;
  */
 final class AdminRequest {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    /** The admin API's JSON, both ways. */
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private final JsonNode body;
 
@@ -155,6 +157,44 @@ final class AdminRequest {
             }
         }
         return value;
+    }
+
+    /**
+     * When the request gives {@code field}, the end of a period of that duration from {@code now} (null when given as
+     * null); else {@code current}.
+     */
+    Instant periodEnd(String field, Instant now, Instant current) {
+        if (!has(field)) {
+            return current;
+        }
+        String duration = duration(field);
+        return duration == null ? null : BudgetDuration.parse(duration).after(now);
+    }
+
+    /** The request's value of {@code field} when it gives one (null clears), else {@code current}; likewise below. */
+    String string(String field, String current) {
+        return has(field) ? string(field) : current;
+    }
+
+    String duration(String field, String current) {
+        return has(field) ? duration(field) : current;
+    }
+
+    Integer count(String field, Integer current) {
+        return has(field) ? count(field) : current;
+    }
+
+    Double money(String field, Double current) {
+        return has(field) ? money(field) : current;
+    }
+
+    boolean bool(String field, boolean current) {
+        Boolean value = bool(field);
+        return value == null ? current : value;
+    }
+
+    Map<String, Object> object(String field, Map<String, Object> current) {
+        return has(field) ? object(field) : current;
     }
 
     static OpenAiException wrongType(String field, String expected) {

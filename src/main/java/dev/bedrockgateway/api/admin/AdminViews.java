@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import dev.bedrockgateway.governance.store.SpendRow;
 import dev.bedrockgateway.governance.store.Team;
@@ -18,15 +16,12 @@ import dev.bedrockgateway.governance.store.VirtualKey;
  */
 final class AdminViews {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().findAndAddModules()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
-
     private AdminViews() {
     }
 
     static byte[] json(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(value);
+            return AdminRequest.MAPPER.writeValueAsBytes(value); // plain values only: times are strings already
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Admin answers are maps of plain values", e);
         }

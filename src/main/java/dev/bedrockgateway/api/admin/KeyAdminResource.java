@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.bedrockgateway.error.OpenAiException;
-import dev.bedrockgateway.governance.BudgetDuration;
 import dev.bedrockgateway.governance.KeyHashes;
 import dev.bedrockgateway.governance.store.GovernanceEvents;
 import dev.bedrockgateway.governance.store.GovernanceStore;
@@ -132,20 +131,16 @@ public class KeyAdminResource {
         if ((keys == null || keys.isEmpty()) && (aliases == null || aliases.isEmpty())) {
             throw OpenAiException.invalidRequest("keys", "Missing required parameter: 'keys' (or 'key_aliases').");
         }
-        return admin.store().chain(store -> hashes(store, keys, aliases).chain(hashes -> store.deleteKeys(hashes)
+        return admin.store().chain(store -> named(store, keys, aliases).chain(named -> store
+                .deleteKeys(List.copyOf(named.keySet()))
                 .map(deleted -> {
                     if (deleted.isEmpty()) {
                         throw Admin.keyNotFound();
                     }
                     deleted.forEach(admin::publishKey);
-                    List<String> named = new ArrayList<>();
-                    for (int i = 0; i < hashes.size(); i++) {
-                        if (deleted.contains(hashes.get(i))) {
-                            named.add(i < (keys == null ? 0 : keys.size()) ? keys.get(i)
-                                    : aliases.get(i - (keys == null ? 0 : keys.size())));
-                        }
-                    }
-                    return Admin.ok(Map.of("deleted_keys", named));
+                    List<String> answered = named.entrySet().stream().filter(e -> deleted.contains(e.getKey()))
+                            .map(Map.Entry::getValue).toList();
+                    return Admin.ok(Map.of("deleted_keys", answered));
                 })));
     }
 
@@ -199,18 +194,22 @@ public class KeyAdminResource {
                 .map(updated -> admin.keyChanged(hash, updated.orElseThrow(Admin::keyNotFound)));
     }
 
-    private Uni<List<String>> hashes(GovernanceStore store, List<String> keys, List<String> aliases) {
-        List<String> hashes = new ArrayList<>();
+    /** The hashes of the keys named, each with the name it was given by (the key, its hash or its alias), in order. */
+    private Uni<Map<String, String>> named(GovernanceStore store, List<String> keys, List<String> aliases) {
+        Map<String, String> named = new LinkedHashMap<>();
         if (keys != null) {
-            keys.forEach(k -> hashes.add(Admin.keyHash(k)));
+            keys.forEach(k -> named.put(Admin.keyHash(k), k));
         }
         if (aliases == null || aliases.isEmpty()) {
-            return Uni.createFrom().item(hashes);
+            return Uni.createFrom().item(named);
         }
         List<Uni<Optional<VirtualKey>>> lookups = aliases.stream().map(store::findKeyByAlias).toList();
         return Uni.join().all(lookups).andFailFast().map(found -> {
-            found.forEach(k -> hashes.add(k.map(VirtualKey::tokenHash).orElse("")));
-            return hashes;
+            for (int i = 0; i < found.size(); i++) {
+                String alias = aliases.get(i);
+                found.get(i).ifPresent(k -> named.putIfAbsent(k.tokenHash(), alias));
+            }
+            return named;
         });
     }
 
@@ -228,26 +227,13 @@ public class KeyAdminResource {
 
     /** {@code k} with the fields the request gives; a field given as null clears it. */
     private VirtualKey apply(AdminRequest r, VirtualKey k, Instant now) {
-        String budgetDuration = r.has("budget_duration") ? r.duration("budget_duration") : k.budgetDuration();
-        Instant resetAt = k.budgetResetAt();
-        if (r.has("budget_duration")) {
-            resetAt = budgetDuration == null ? null : BudgetDuration.parse(budgetDuration).after(now);
-        }
-        Instant expires = k.expires();
-        if (r.has("duration")) {
-            String duration = r.duration("duration");
-            expires = duration == null ? null : BudgetDuration.parse(duration).after(now);
-        }
-        List<String> models = r.has("models") ? admin.checkModels(r.strings("models")) : k.models();
-        Boolean blocked = r.bool("blocked");
-        return new VirtualKey(k.tokenHash(), k.keyName(), r.has("key_alias") ? r.string("key_alias") : k.keyAlias(),
-                r.has("team_id") ? r.string("team_id") : k.teamId(),
-                r.has("user_id") ? r.string("user_id") : k.userId(), models,
-                r.has("max_budget") ? r.money("max_budget") : k.maxBudget(), budgetDuration, resetAt, k.spend(),
-                r.has("rpm_limit") ? r.count("rpm_limit") : k.rpmLimit(),
-                r.has("tpm_limit") ? r.count("tpm_limit") : k.tpmLimit(),
-                r.has("max_parallel_requests") ? r.count("max_parallel_requests") : k.maxParallelRequests(),
-                expires, blocked == null ? k.blocked() : blocked,
-                r.has("metadata") ? r.object("metadata") : k.metadata(), k.createdAt(), now);
+        return new VirtualKey(k.tokenHash(), k.keyName(), r.string("key_alias", k.keyAlias()),
+                r.string("team_id", k.teamId()), r.string("user_id", k.userId()),
+                r.has("models") ? admin.checkModels(r.strings("models")) : k.models(),
+                r.money("max_budget", k.maxBudget()), r.duration("budget_duration", k.budgetDuration()),
+                r.periodEnd("budget_duration", now, k.budgetResetAt()), k.spend(),
+                r.count("rpm_limit", k.rpmLimit()), r.count("tpm_limit", k.tpmLimit()),
+                r.count("max_parallel_requests", k.maxParallelRequests()), r.periodEnd("duration", now, k.expires()),
+                r.bool("blocked", k.blocked()), r.object("metadata", k.metadata()), k.createdAt(), now);
     }
 }

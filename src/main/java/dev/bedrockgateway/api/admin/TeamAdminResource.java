@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.Response;
 
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
-import dev.bedrockgateway.governance.BudgetDuration;
 import dev.bedrockgateway.governance.store.Team;
 import io.smallrye.mutiny.Uni;
 
@@ -114,19 +113,14 @@ public class TeamAdminResource {
         });
     }
 
+    /** {@code t} with the fields the request gives; a field given as null clears it. */
     private Team apply(AdminRequest r, Team t, Instant now) {
-        String budgetDuration = r.has("budget_duration") ? r.duration("budget_duration") : t.budgetDuration();
-        Instant resetAt = t.budgetResetAt();
-        if (r.has("budget_duration")) {
-            resetAt = budgetDuration == null ? null : BudgetDuration.parse(budgetDuration).after(now);
-        }
-        Boolean blocked = r.bool("blocked");
-        return new Team(t.teamId(), r.has("team_alias") ? r.string("team_alias") : t.teamAlias(),
+        return new Team(t.teamId(), r.string("team_alias", t.teamAlias()),
                 r.has("models") ? admin.checkModels(r.strings("models")) : t.models(),
-                r.has("max_budget") ? r.money("max_budget") : t.maxBudget(), budgetDuration, resetAt, t.spend(),
-                r.has("rpm_limit") ? r.count("rpm_limit") : t.rpmLimit(),
-                r.has("tpm_limit") ? r.count("tpm_limit") : t.tpmLimit(), blocked == null ? t.blocked() : blocked,
-                r.has("metadata") ? r.object("metadata") : t.metadata(), t.createdAt(), now);
+                r.money("max_budget", t.maxBudget()), r.duration("budget_duration", t.budgetDuration()),
+                r.periodEnd("budget_duration", now, t.budgetResetAt()), t.spend(),
+                r.count("rpm_limit", t.rpmLimit()), r.count("tpm_limit", t.tpmLimit()),
+                r.bool("blocked", t.blocked()), r.object("metadata", t.metadata()), t.createdAt(), now);
     }
 
     private static OpenAiException teamNotFound(String id) {

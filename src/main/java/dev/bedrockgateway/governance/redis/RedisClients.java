@@ -10,8 +10,8 @@ import io.vertx.redis.client.RedisOptions;
 public final class RedisClients {
 
     /**
-     * Connections per client. Each call holds a connection only for its round trip (scripts are short), so a few
-     * serve thousands of requests a second; more would only add load on Redis.
+     * Connections per client. The counters pipeline all their commands on one of them ({@link PipelinedConnection});
+     * the others serve calls that hold a connection only for their round trip (publishing events).
      */
     private static final int POOL_SIZE = 16;
     /**

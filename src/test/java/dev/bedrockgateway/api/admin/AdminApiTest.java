@@ -98,6 +98,19 @@ class AdminApiTest {
     }
 
     @Test
+    void keysAreDeletedByAliasAndAnsweredByTheNameTheyWereGiven() {
+        String alias = "by-alias-" + System.nanoTime();
+        String aliased = ok(master().body("{\"key_alias\":\"" + alias + "\"}").post("/key/generate")).getString("key");
+        String other = ok(master().body("{}").post("/key/generate")).getString("key");
+        JsonPath deleted = ok(master().body("{\"keys\":[\"" + KeyHashes.hash(other) + "\"],\"key_aliases\":[\"" + alias
+                + "\",\"no-such-alias\"]}").post("/key/delete"));
+        assertEquals(List.of(KeyHashes.hash(other), alias), deleted.getList("deleted_keys"));
+        refused(master().queryParam("key", aliased).get("/key/info"), 404, "key_not_found", "key");
+        refused(master().body("{\"key_aliases\":[\"no-such-alias\"]}").post("/key/delete"), 404, "key_not_found",
+                "key");
+    }
+
+    @Test
     void teamsAreCreatedUpdatedListedAndDeleted() {
         JsonPath team = ok(master().body("{\"team_alias\":\"search\",\"models\":[\"priced\",\"other\"],"
                 + "\"max_budget\":50,\"budget_duration\":\"1mo\",\"rpm_limit\":10}").post("/team/new"));
