@@ -16,17 +16,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Golden cases under src/test/resources/golden/messages-converse/&lt;case&gt;/:
+ * Golden cases under src/test/resources/golden/messages-converse/&lt;case&gt;/, each with any of these pairs:
  * <ul>
  * <li>{@code request.json} (the Anthropic request) -> {@code bedrock-request.json}, the exact Converse body the SDK
  * sends (for Converse and, the same, for ConverseStream), and {@code dropped.json} (what is reported as dropped; none
- * when the file is absent); the model id is {@code model-id.txt}, else {@value #MODEL_ID}.</li>
+ * when the file is absent); the model id is {@code model-id.txt}, else {@value #MODEL_ID};</li>
+ * <li>{@code bedrock-response.json} (Converse's answer as Bedrock sends it) -> {@code response.json}, the exact
+ * Anthropic message.</li>
  * </ul>
  */
 class MessagesGoldenTest {
 
     static final Path ROOT = Path.of("src/test/resources/golden/messages-converse");
     static final String MODEL_ID = "us.amazon.nova-pro-v1:0";
+    static final String MESSAGE_ID = "msg_bdrk_01";
+    static final String MODEL = "nova-pro";
 
     static Stream<String> cases() throws IOException {
         try (Stream<Path> dirs = Files.list(ROOT)) {
@@ -42,6 +46,10 @@ class MessagesGoldenTest {
         if (Files.exists(dir.resolve("request.json"))) {
             pairs++;
             request(dir);
+        }
+        if (Files.exists(dir.resolve("bedrock-response.json"))) {
+            pairs++;
+            response(dir);
         }
         assertTrue(pairs > 0, "the case " + name + " holds no pair");
     }
@@ -60,5 +68,20 @@ class MessagesGoldenTest {
                 ? List.of(ConverseWire.JSON.readValue(dir.resolve("dropped.json").toFile(), String[].class))
                 : List.of();
         assertEquals(dropped, converse.dropped());
+    }
+
+    private static void response(Path dir) throws IOException {
+        ObjectNode message = ConverseToMessages.toMessage(
+                ConverseWire.response(Files.readString(dir.resolve("bedrock-response.json"))), MESSAGE_ID, MODEL);
+        assertEquals(ConverseWire.JSON.readTree(dir.resolve("response.json").toFile()), wire(message));
+    }
+
+    /** The JSON as the client reads it: numbers compare by their text, not by the node class that holds them. */
+    static JsonNode wire(JsonNode node) {
+        try {
+            return ConverseWire.JSON.readTree(ConverseWire.JSON.writeValueAsString(node));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
