@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -15,14 +16,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
+
 /**
- * Golden cases under src/test/resources/golden/messages-converse/&lt;case&gt;/, each with any of these pairs:
+ * Golden cases under src/test/resources/golden/messages-converse/&lt;case&gt;/, each with any of three pairs:
  * <ul>
  * <li>{@code request.json} (the Anthropic request) -> {@code bedrock-request.json}, the exact Converse body the SDK
  * sends (for Converse and, the same, for ConverseStream), and {@code dropped.json} (what is reported as dropped; none
  * when the file is absent); the model id is {@code model-id.txt}, else {@value #MODEL_ID};</li>
  * <li>{@code bedrock-response.json} (Converse's answer as Bedrock sends it) -> {@code response.json}, the exact
- * Anthropic message.</li>
+ * Anthropic message;</li>
+ * <li>{@code bedrock-events.jsonl} (one {@code {"event": type, "payload": {...}}} per line) -> {@code events.jsonl},
+ * the exact Anthropic events, one {@code {"event": type, "data": {...}}} per line, {@code onEnd()} included.</li>
  * </ul>
  */
 class MessagesGoldenTest {
@@ -51,6 +56,10 @@ class MessagesGoldenTest {
             pairs++;
             response(dir);
         }
+        if (Files.exists(dir.resolve("bedrock-events.jsonl"))) {
+            pairs++;
+            stream(dir);
+        }
         assertTrue(pairs > 0, "the case " + name + " holds no pair");
     }
 
@@ -74,6 +83,35 @@ class MessagesGoldenTest {
         ObjectNode message = ConverseToMessages.toMessage(
                 ConverseWire.response(Files.readString(dir.resolve("bedrock-response.json"))), MESSAGE_ID, MODEL);
         assertEquals(ConverseWire.JSON.readTree(dir.resolve("response.json").toFile()), wire(message));
+    }
+
+    private static void stream(Path dir) throws IOException {
+        ConverseStreamToMessageEvents translator = new ConverseStreamToMessageEvents(MESSAGE_ID, MODEL);
+        List<JsonNode> actual = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("bedrock-events.jsonl"))) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode event = ConverseWire.JSON.readTree(line);
+            ConverseStreamOutput output = ConverseWire.event(event.path("event").asText(),
+                    ConverseWire.JSON.writeValueAsString(event.path("payload")));
+            translator.onEvent(output).forEach(e -> actual.add(line(e)));
+        }
+        translator.onEnd().forEach(e -> actual.add(line(e)));
+        List<JsonNode> expected = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
+            if (!line.isBlank()) {
+                expected.add(ConverseWire.JSON.readTree(line));
+            }
+        }
+        assertEquals(expected, actual);
+    }
+
+    private static JsonNode line(MessageEvent event) {
+        assertEquals(event.type(), event.data().path("type").asText(), "the data's type is the event's name");
+        ObjectNode line = ConverseWire.JSON.createObjectNode().put("event", event.type());
+        line.set("data", wire(event.data()));
+        return line;
     }
 
     /** The JSON as the client reads it: numbers compare by their text, not by the node class that holds them. */
