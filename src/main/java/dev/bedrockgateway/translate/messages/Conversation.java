@@ -36,7 +36,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
  * inside a tool result, so a {@code cache_control} on a block inside {@code tool_result.content} puts the cache point
  * right after the tool result.</li>
  * <li>{@code tool_use} -> {@code toolUse} (input as a Document), {@code tool_result} -> {@code toolResult} (string or
- * text, image and document blocks; {@code is_error: true} -> {@code status: error}). A tool_result whose
+ * text, image and document blocks). {@code is_error: true} -> {@code status: error} where Converse takes a status
+ * (Amazon Nova, {@link NovaModels}); other models refuse the field, so there the result's content opens with the text
+ * {@code [tool error]} instead, and the error still reaches the model. A tool_result whose
  * {@code tool_use_id} names no earlier tool_use is refused, as Anthropic refuses it. Under {@code tool_choice: none}
  * both travel as text, so that no toolConfig is needed ({@link Tools}).</li>
  * <li>{@code thinking} and {@code redacted_thinking} blocks of earlier answers are left out and reported in
@@ -66,6 +68,7 @@ final class Conversation {
             "container_upload");
 
     private final boolean toolsAsText;
+    private final boolean toolStatus;
     private final Attachments attachments;
     private final List<String> dropped;
     private final List<SystemContentBlock> system = new ArrayList<>();
@@ -77,16 +80,19 @@ final class Conversation {
 
     /**
      * @param toolsAsText earlier tool calls and results travel as text ({@code tool_choice: none})
+     * @param toolStatus the model takes a tool result's {@code status}
      * @param dropped where what is left out is reported
      */
-    private Conversation(boolean toolsAsText, Attachments attachments, List<String> dropped) {
+    private Conversation(boolean toolsAsText, boolean toolStatus, Attachments attachments, List<String> dropped) {
         this.toolsAsText = toolsAsText;
+        this.toolStatus = toolStatus;
         this.attachments = attachments;
         this.dropped = dropped;
     }
 
-    static Conversation of(ObjectNode request, boolean toolsAsText, Attachments attachments, List<String> dropped) {
-        Conversation conversation = new Conversation(toolsAsText, attachments, dropped);
+    static Conversation of(ObjectNode request, boolean toolsAsText, boolean toolStatus, Attachments attachments,
+            List<String> dropped) {
+        Conversation conversation = new Conversation(toolsAsText, toolStatus, attachments, dropped);
         JsonNode system = Fields.optional(request, "system");
         if (system != null) {
             conversation.systemBlocks(system, "system");
@@ -343,10 +349,13 @@ final class Conversation {
         if (toolsAsText) {
             toolResultAsText(id, error, content, index);
         } else {
-            ToolResultBlock.Builder result = ToolResultBlock.builder().toolUseId(id).content(content);
-            if (error) {
+            ToolResultBlock.Builder result = ToolResultBlock.builder().toolUseId(id);
+            if (error && toolStatus) {
                 result.status(ToolResultStatus.ERROR);
+            } else if (error) {
+                content.add(0, ToolResultContentBlock.fromText("[tool error]"));
             }
+            result.content(content);
             add(ConversationRole.USER, ContentBlock.fromToolResult(result.build()), index);
         }
         if (innerCachePoint != null) {

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ReasoningContentBloc
  * {@code {id, type: "message", role: "assistant", model, content, stop_reason, stop_sequence, usage}}.
  * <ul>
  * <li>Each block keeps its place: text -> {@code text} (empty text, which Anthropic never sends, is left out);
- * toolUse -> {@code tool_use} ({@code id} = toolUseId, {@code input} the object); reasoningContent ->
+ * toolUse -> {@code tool_use} ({@code id} = toolUseId, {@code input} the object, or {@code {}} for an input that is
+ * no JSON object, which Anthropic's {@code input} cannot hold); reasoningContent ->
  * {@code thinking} with its signature ({@code ""} when Converse gives none, as Anthropic's schema requires a string)
  * or {@code redacted_thinking} with the redacted bytes in base64; citationsContent -> {@code text} of its generated
  * text. Block kinds an answer cannot hold in Anthropic's API (images, documents, guard content ...) do not occur in

@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
  * <li>{@code max_tokens} (required; at least 1, since Converse cannot only warm the cache), {@code temperature} and
  * {@code top_p} (Anthropic's range, 0 to 1), {@code stop_sequences} -> {@code inferenceConfig}.</li>
  * <li>{@code top_k} -> {@code additionalModelRequestFields.inferenceConfig.topK} for Amazon Nova, where AWS documents
- * it (https://docs.aws.amazon.com/nova/latest/userguide/using-converse-api.html); refused for other models, whose
- * Converse field names for it are undocumented or which have none (Llama).</li>
+ * it ({@link NovaModels}); refused for other models, whose Converse field names for it are undocumented or which have
+ * none (Llama).</li>
  * <li>{@code thinking}: {@code disabled} is accepted; {@code enabled} and {@code adaptive} are refused: extended
  * thinking is Claude's, and the reasoning controls of other models are not Anthropic's.</li>
  * <li>{@code output_config.format} (and the beta {@code output_format}) {@code {type: json_schema, schema}} ->
@@ -91,8 +91,8 @@ public final class MessagesToConverse {
         OutputConfig outputConfig = outputConfig(request);
         Tools.Choice choice = Tools.choice(request, dropped);
         Tools.Declared declared = Tools.declared(request);
-        Conversation conversation = Conversation.of(request, choice != null && choice.none(), new Attachments(),
-                dropped);
+        Conversation conversation = Conversation.of(request, choice != null && choice.none(),
+                NovaModels.isNova(modelId), new Attachments(), dropped);
         ToolConfiguration toolConfig = Tools.toolConfig(declared, choice, conversation.toolNamesInHistory());
 
         ConverseRequest.Builder converse = ConverseRequest.builder().modelId(modelId)
@@ -182,7 +182,7 @@ public final class MessagesToConverse {
         if (topK.intValue() < 0) {
             throw Invalid.value("top_k", topK.intValue() + " is less than the minimum of 0");
         }
-        if (!modelId.contains("amazon.nova-")) {
+        if (!NovaModels.isNova(modelId)) {
             throw Fields.unsupported("top_k", "top-k sampling is mapped for Amazon Nova models only; this model takes"
                     + " no top_k through Amazon Bedrock Converse.");
         }

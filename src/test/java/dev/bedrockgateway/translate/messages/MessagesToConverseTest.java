@@ -17,6 +17,9 @@ import dev.bedrockgateway.error.OpenAiException;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultStatus;
 
 /** Pure translation: Anthropic request JSON in, SDK ConverseRequest out, or a 400 naming the field. */
 class MessagesToConverseTest {
@@ -274,6 +277,24 @@ class MessagesToConverseTest {
         assertEquals("object", request.toolConfig().tools().get(0).toolSpec().inputSchema().json().asMap()
                 .get("type").asString());
         assertNull(request.toolConfig().toolChoice());
+    }
+
+    static final String FAILED_TOOL = """
+            {"model":"m","max_tokens":10,"messages":[
+              {"role":"user","content":"q"},
+              {"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{}}]},
+              {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","is_error":true,"content":"boom"}]}]}""";
+
+    @Test
+    void aToolErrorIsAStatusWhereConverseTakesOneAndTextElsewhere() {
+        ToolResultBlock nova = translate(FAILED_TOOL, NOVA).request().messages().get(2).content().get(0).toolResult();
+        assertEquals(ToolResultStatus.ERROR, nova.status());
+        assertEquals(List.of(ToolResultContentBlock.fromText("boom")), nova.content());
+        ToolResultBlock llama = translate(FAILED_TOOL, LLAMA).request().messages().get(2).content().get(0)
+                .toolResult();
+        assertNull(llama.status(), "Bedrock takes a tool result status from Nova and Claude only");
+        assertEquals(List.of(ToolResultContentBlock.fromText("[tool error]"), ToolResultContentBlock.fromText("boom")),
+                llama.content());
     }
 
     @Test
