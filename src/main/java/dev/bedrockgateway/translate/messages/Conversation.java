@@ -32,9 +32,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
  * messages of one role merge into one turn, as Anthropic itself combines them, in the order sent. Empty and
  * whitespace-only text, which Converse rejects, is left out, and a message left empty adds nothing.</li>
  * <li>{@code cache_control} on any block, and the top-level {@code cache_control} (Anthropic's automatic caching of
- * the last block), -> a {@code cachePoint} after that block ({@link CacheControls}). Converse has no cache point
- * inside a tool result, so a {@code cache_control} on a block inside {@code tool_result.content} puts the cache point
- * right after the tool result.</li>
+ * the last block), -> a {@code cachePoint} after that block where the model takes one ({@link CacheControls}).
+ * Converse has no cache point inside a tool result, so a {@code cache_control} on a block inside
+ * {@code tool_result.content} puts the cache point right after the tool result.</li>
  * <li>{@code tool_use} -> {@code toolUse} (input as a Document), {@code tool_result} -> {@code toolResult} (string or
  * text, image and document blocks). {@code is_error: true} -> {@code status: error} where Converse takes a status
  * (Amazon Nova, {@link NovaModels}); other models refuse the field, so there the result's content opens with the text
@@ -70,6 +70,7 @@ final class Conversation {
     private final boolean toolsAsText;
     private final boolean toolStatus;
     private final Attachments attachments;
+    private final CacheControls cacheControls;
     private final List<String> dropped;
     private final List<SystemContentBlock> system = new ArrayList<>();
     private final List<ConversationRole> roles = new ArrayList<>();
@@ -83,16 +84,18 @@ final class Conversation {
      * @param toolStatus the model takes a tool result's {@code status}
      * @param dropped where what is left out is reported
      */
-    private Conversation(boolean toolsAsText, boolean toolStatus, Attachments attachments, List<String> dropped) {
+    private Conversation(boolean toolsAsText, boolean toolStatus, Attachments attachments,
+            CacheControls cacheControls, List<String> dropped) {
         this.toolsAsText = toolsAsText;
         this.toolStatus = toolStatus;
         this.attachments = attachments;
+        this.cacheControls = cacheControls;
         this.dropped = dropped;
     }
 
     static Conversation of(ObjectNode request, boolean toolsAsText, boolean toolStatus, Attachments attachments,
-            List<String> dropped) {
-        Conversation conversation = new Conversation(toolsAsText, toolStatus, attachments, dropped);
+            CacheControls cacheControls, List<String> dropped) {
+        Conversation conversation = new Conversation(toolsAsText, toolStatus, attachments, cacheControls, dropped);
         JsonNode system = Fields.optional(request, "system");
         if (system != null) {
             conversation.systemBlocks(system, "system");
@@ -113,9 +116,9 @@ final class Conversation {
             throw OpenAiException.invalidRequest(at, at + ": the conversation must start with a user message (after"
                     + " any system messages); Amazon Bedrock requires it.");
         }
-        JsonNode topLevel = request.get("cache_control");
-        if (topLevel != null && !topLevel.isNull()) {
-            conversation.cachePointAfterLast(CacheControls.of(request, ""));
+        CachePointBlock topLevel = cacheControls.inPrompt(request, "");
+        if (topLevel != null) {
+            conversation.cachePointAfterLast(topLevel);
         }
         return conversation;
     }
@@ -159,7 +162,7 @@ final class Conversation {
             if (!text.isBlank()) {
                 system.add(SystemContentBlock.fromText(text));
             }
-            CachePointBlock cachePoint = CacheControls.of(block, blockAt);
+            CachePointBlock cachePoint = cacheControls.inPrompt(block, blockAt);
             if (cachePoint != null && !system.isEmpty() && system.get(system.size() - 1).cachePoint() == null) {
                 system.add(SystemContentBlock.fromCachePoint(cachePoint));
             }
@@ -340,7 +343,7 @@ final class Conversation {
                     default -> throw Invalid.value(Fields.path(partAt, "type"), "'" + type
                             + "' is not one of 'text', 'image', 'document'");
                 }
-                CachePointBlock cachePoint = CacheControls.of(part, partAt);
+                CachePointBlock cachePoint = cacheControls.inPrompt(part, partAt);
                 if (cachePoint != null) {
                     innerCachePoint = cachePoint;
                 }
@@ -393,7 +396,7 @@ final class Conversation {
     }
 
     private void cachePoint(ObjectNode block, String at) {
-        CachePointBlock cachePoint = CacheControls.of(block, at);
+        CachePointBlock cachePoint = cacheControls.inPrompt(block, at);
         if (cachePoint != null) {
             cachePointAfterLast(cachePoint);
         }

@@ -90,9 +90,10 @@ public final class MessagesToConverse {
         inferenceGeo(request, modelId);
         OutputConfig outputConfig = outputConfig(request);
         Tools.Choice choice = Tools.choice(request, dropped);
-        Tools.Declared declared = Tools.declared(request);
+        CacheControls cacheControls = CacheControls.forModel(modelId, dropped);
+        Tools.Declared declared = Tools.declared(request, cacheControls);
         Conversation conversation = Conversation.of(request, choice != null && choice.none(),
-                NovaModels.isNova(modelId), new Attachments(), dropped);
+                NovaModels.isNova(modelId), new Attachments(), cacheControls, dropped);
         ToolConfiguration toolConfig = Tools.toolConfig(declared, choice, conversation.toolNamesInHistory());
 
         ConverseRequest.Builder converse = ConverseRequest.builder().modelId(modelId)

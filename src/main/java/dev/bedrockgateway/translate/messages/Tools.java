@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolSpecification;
  * https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html).
  * <ul>
  * <li>A custom tool ({@code type} absent or {@code custom}): {@code name}, {@code description}, {@code input_schema}
- * -> a {@code toolSpec}; {@code strict} -> {@code strict}; {@code cache_control} -> a {@code cachePoint} after it.</li>
+ * -> a {@code toolSpec}; {@code strict} -> {@code strict}; {@code cache_control} -> a {@code cachePoint} after it
+ * where the model takes one there ({@link CacheControls}).</li>
  * <li>Any other {@code type} ({@code web_search_20250305}, {@code bash_20250124}, {@code text_editor_...},
  * {@code computer_...}) is one of Anthropic's server tools or Anthropic-defined tools, which only Anthropic's models
  * run or know: a 400 naming the tool.</li>
@@ -89,7 +90,7 @@ final class Tools {
         return new Choice(type, name);
     }
 
-    static Declared declared(ObjectNode request) {
+    static Declared declared(ObjectNode request, CacheControls cacheControls) {
         JsonNode node = Fields.optional(request, "tools");
         List<Tool> tools = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
@@ -131,7 +132,7 @@ final class Tools {
                 spec.strict(true);
             }
             tools.add(Tool.fromToolSpec(spec.build()));
-            CachePointBlock cachePoint = CacheControls.of(tool, at);
+            CachePointBlock cachePoint = cacheControls.inTools(tool, at);
             if (cachePoint != null) {
                 tools.add(Tool.fromCachePoint(cachePoint));
             }

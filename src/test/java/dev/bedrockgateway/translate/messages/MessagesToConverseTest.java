@@ -366,6 +366,18 @@ class MessagesToConverseTest {
     }
 
     @Test
+    void aModelWithoutPromptCachingGetsNoCachePointButTheMarkIsStillChecked() {
+        MessagesConverse converse = translate("""
+                {"model":"m","max_tokens":10,"messages":[{"role":"user","content":[
+                  {"type":"text","text":"q","cache_control":{"type":"ephemeral"}}]}]}""", LLAMA);
+        assertEquals(List.of(ContentBlock.fromText("q")), converse.request().messages().get(0).content());
+        assertEquals(List.of("messages[0].content[0].cache_control"), converse.dropped());
+        assertEquals("messages[0].content[0].cache_control.ttl", rejected("""
+                {"model":"m","max_tokens":10,"messages":[{"role":"user","content":[
+                  {"type":"text","text":"q","cache_control":{"type":"ephemeral","ttl":"2h"}}]}]}""", LLAMA).param());
+    }
+
+    @Test
     void aCacheControlInsideAToolResultMarksTheEndOfTheResult() {
         ConverseRequest request = request("""
                 {"model":"m","max_tokens":10,"messages":[{"role":"user","content":"q"},
