@@ -43,8 +43,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolUseBlock;
  * both travel as text, so that no toolConfig is needed ({@link Tools}).</li>
  * <li>{@code thinking} and {@code redacted_thinking} blocks of earlier answers are left out and reported in
  * {@code dropped}: this path serves models that take no Claude reasoning (a {@code thinking} request is refused),
- * Bedrock refuses reasoning content for them ("User messages cannot contain reasoning content", DeepSeek R1) or
- * requires a signature only Claude makes, and Anthropic itself ignores the thinking of earlier turns
+ * Bedrock refuses reasoning content for them ("User messages cannot contain reasoning content" for DeepSeek R1,
+ * https://github.com/aws-samples/bedrock-chat/issues/845) or wants a signature only Claude makes, and Anthropic itself
+ * ignores the thinking of earlier turns
  * (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#how-context-window-is-calculated-with-extended-thinking).</li>
  * <li>{@code citations} on a text block of an earlier answer are left out, the text kept, and reported in
  * {@code dropped}: Converse takes no citation annotations on plain text.</li>

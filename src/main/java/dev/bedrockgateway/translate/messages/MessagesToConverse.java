@@ -48,8 +48,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
  * <li>{@code inference_geo} is honoured when the deployment's model id is a cross-region inference profile of that
  * geography ({@code us.}, {@code eu.}, {@code global.} ...), since the profile decides where Bedrock runs the
  * request; otherwise refused.</li>
- * <li>{@code container}, {@code context_management}, {@code mcp_servers} and {@code speed} are refused: they drive
- * Anthropic-run features with no Converse twin.</li>
+ * <li>{@code container}, {@code context_management}, {@code mcp_servers} and {@code speed} are refused unless empty:
+ * they drive Anthropic-run features with no Converse twin.</li>
  * <li>{@code model} and {@code stream} are read by the caller and ignored here; any other field is refused with
  * Anthropic's wording, {@code <field>: Extra inputs are not permitted}.</li>
  * </ul>
@@ -76,7 +76,9 @@ public final class MessagesToConverse {
     public static MessagesConverse toConverse(ObjectNode request, String modelId) {
         Fields.only(request, "", FIELDS);
         for (String field : ANTHROPIC_RUN) {
-            if (Fields.optional(request, field) != null) {
+            JsonNode value = Fields.optional(request, field);
+            // An empty list or object asks for nothing.
+            if (value != null && !(value.isContainerNode() && value.isEmpty())) {
                 throw Fields.unsupported(field, "this Anthropic feature is not available for this model through"
                         + " Amazon Bedrock Converse.");
             }

@@ -100,6 +100,7 @@ class MessagesToConverseTest {
                 "mcp_servers":[{"type":"url","url":"https://mcp.example.com","name":"x"}]""")).param());
         assertEquals("container", rejected(with("\"container\":\"c-1\"")).param());
         assertEquals("context_management", rejected(with("\"context_management\":{\"edits\":[]}")).param());
+        assertEquals(List.of(), translate(with("\"mcp_servers\":[]"), NOVA).dropped(), "an empty list asks for nothing");
     }
 
     @Test
