@@ -23,13 +23,14 @@ import dev.bedrockgateway.observability.RequestRecord;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code Authorization: Bearer <key>} on every API endpoint: a master key ({@link ApiKeys}, checked in memory), else a
+ * {@code Authorization: Bearer <key>} (or Anthropic's {@code x-api-key: <key>}) on every API endpoint: a master key ({@link ApiKeys}, checked in memory), else a
  * virtual key ({@link VirtualKeys}: from memory after its first use). The admin API ({@link AdminPaths}) takes master
  * keys only. Health and metrics live on the management interface, which this filter never sees.
  */
 public class AuthFilter {
 
     private static final String BEARER = "bearer ";
+    private static final String X_API_KEY = "x-api-key";
     private static final Caller ANONYMOUS = Caller.master(RequestRecord.ANONYMOUS);
 
     private final ApiKeys keys;
@@ -52,6 +53,14 @@ public class AuthFilter {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String key = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 ? header.substring(BEARER.length()).trim() : "";
+        if (key.isEmpty()) {
+            // Anthropic's SDKs and Claude Code (ANTHROPIC_API_KEY) send the key in x-api-key.
+            String apiKey = request.getHeaderString(X_API_KEY);
+            if (apiKey != null && !apiKey.isBlank()) {
+                header = apiKey;
+                key = apiKey.trim();
+            }
+        }
         if (!key.isEmpty()) {
             String master = keys.identify(key);
             if (master != null) {
@@ -66,9 +75,7 @@ public class AuthFilter {
                 return;
             }
             if (header == null || header.isBlank()) {
-                throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, null, null,
-                        "You didn't provide an API key. You need to provide your API key in an Authorization header "
-                                + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+                throw noKey(context.normalizedPath());
             }
             throw incorrectKey();
         }
@@ -118,6 +125,18 @@ public class AuthFilter {
             throw new OpenAiException(401, ErrorTypes.INVALID_REQUEST, ErrorTypes.CODE_INVALID_API_KEY, null,
                     "The team of this API key (" + team.teamId() + ") is blocked.");
         }
+    }
+
+    /** As each API words it. */
+    private static OpenAiException noKey(String path) {
+        String message = switch (WireFormat.of(path)) {
+            case ANTHROPIC -> "x-api-key header is required (or Authorization: Bearer YOUR_KEY).";
+            case BEDROCK -> "Authentication failed: send a key of the gateway as a bearer token "
+                    + "(Authorization: Bearer YOUR_KEY; AWS_BEARER_TOKEN_BEDROCK for the AWS SDKs and Claude Code).";
+            case OPENAI -> "You didn't provide an API key. You need to provide your API key in an Authorization header "
+                    + "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+        };
+        return new OpenAiException(401, ErrorTypes.INVALID_REQUEST, null, null, message);
     }
 
     private static OpenAiException incorrectKey() {

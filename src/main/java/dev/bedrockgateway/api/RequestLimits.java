@@ -11,7 +11,7 @@ import jakarta.inject.Singleton;
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.observability.GatewayMetrics;
-import dev.bedrockgateway.openai.OpenAiJson;
+import dev.bedrockgateway.error.OpenAiException;
 
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.MultiMap;
@@ -26,8 +26,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The checks every request meets first, before any body byte is read, answered in OpenAI's error shape (the HTTP
- * layer's own 400, 413, 414 and 431 have no body): a well-formed URI no longer than the limit, and the size limits of
+ * The checks every request meets first, before any body byte is read, answered in the error shape of the request's
+ * API ({@link WireFormat}; the HTTP layer's own 400, 413, 414 and 431 have no body): a well-formed URI no longer than the limit, and the size limits of
  * headers and body. Runs on the event loop ahead of every other route. The HTTP layer's limits
  * ({@code quarkus.http.limits.*}) are set above these, as a backstop for what never reaches a route, and Quarkus's own
  * URI check is off ({@link dev.bedrockgateway.GatewayMain}) so that this one answers.
@@ -39,11 +39,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 @Singleton
 public class RequestLimits {
 
-    private final Buffer malformedUri;
-    private final Buffer uriTooLong;
-    private final Buffer bodyTooLarge;
-    private final Buffer headersTooLarge;
-    private final Buffer overloaded;
+    private final OpenAiException malformedUri;
+    private final OpenAiException uriTooLong;
+    private final OpenAiException bodyTooLarge;
+    private final OpenAiException headersTooLarge;
+    private final OpenAiException overloaded;
     private final long maxBytes;
     private final int maxHeaderBytes;
     private final int maxUriBytes;
@@ -63,24 +63,28 @@ public class RequestLimits {
         this.maxUriBytes = config.limits().maxUriBytes();
         this.maxInFlightBytes = config.limits().maxInFlightRequestBytes()
                 .orElse(Runtime.getRuntime().maxMemory() / 16);
-        this.malformedUri = error("The request URL is malformed: it is not a valid URI (check its percent-encoding).",
+        this.malformedUri = error(400,
+                "The request URL is malformed: it is not a valid URI (check its percent-encoding).",
                 ErrorTypes.INVALID_REQUEST, "invalid_url");
-        this.uriTooLong = error("The request URL is longer than the gateway's limit of " + maxUriBytes + " bytes.",
+        this.uriTooLong = error(414,
+                "The request URL is longer than the gateway's limit of " + maxUriBytes + " bytes.",
                 ErrorTypes.INVALID_REQUEST, "url_too_long");
-        this.overloaded = error("The gateway is holding as many request bodies as its memory allows; retry shortly.",
+        this.overloaded = error(503,
+                "The gateway is holding as many request bodies as its memory allows; retry shortly.",
                 ErrorTypes.SERVER, "server_overloaded");
-        this.bodyTooLarge = error("The request body is larger than the gateway's limit of " + maxBytes + " bytes.",
+        this.bodyTooLarge = error(413,
+                "The request body is larger than the gateway's limit of " + maxBytes + " bytes.",
                 ErrorTypes.INVALID_REQUEST, "request_too_large");
-        this.headersTooLarge = error("The request headers are larger than the gateway's limit of " + maxHeaderBytes
+        this.headersTooLarge = error(431, "The request headers are larger than the gateway's limit of " + maxHeaderBytes
                 + " bytes.", ErrorTypes.INVALID_REQUEST, "request_headers_too_large");
         // A chunked body announces no length: read it here, up to the limit, and hand it to RESTEasy (which takes a
-        // body already read), so that one over the limit gets the same OpenAI-shaped 413 as an announced one. Left to
-        // RESTEasy, it was a bare 413 with no body.
+        // body already read), so that one over the limit gets the same 413 in its API's shape as an announced one.
+        // Left to RESTEasy, it was a bare 413 with no body.
         this.chunkedBodies = BodyHandler.create(false).setBodyLimit(maxBytes).setMergeFormAttributes(false);
     }
 
-    private static Buffer error(String message, String type, String code) {
-        return Buffer.buffer(OpenAiJson.errorBody(message, type, null, code));
+    private static OpenAiException error(int status, String message, String type, String code) {
+        return new OpenAiException(status, type, code, null, message);
     }
 
     void install(@Observes Router router) {
@@ -93,7 +97,7 @@ public class RequestLimits {
             if (validUri(rc.request().uri())) {
                 rc.next();
             } else {
-                refuse(rc, 400, malformedUri);
+                refuse(rc, malformedUri);
             }
         });
     }
@@ -102,17 +106,17 @@ public class RequestLimits {
         String uri = rc.request().uri();
         long length = contentLength(rc.request().getHeader(HttpHeaders.CONTENT_LENGTH));
         if (uri.length() > maxUriBytes) {
-            refuse(rc, 414, uriTooLong);
+            refuse(rc, uriTooLong);
         } else if (!validUri(uri)) {
-            refuse(rc, 400, malformedUri);
+            refuse(rc, malformedUri);
         } else if (length > maxBytes) {
-            refuse(rc, 413, bodyTooLarge);
+            refuse(rc, bodyTooLarge);
         } else if (headerBytes(rc.request().headers()) > maxHeaderBytes) {
-            refuse(rc, 431, headersTooLarge);
+            refuse(rc, headersTooLarge);
         } else if (length > 0 && !reserve(length)) {
             metrics.rateLimited("memory");
             rc.response().putHeader("Retry-After", "1");
-            refuse(rc, 503, overloaded);
+            refuse(rc, overloaded);
         } else if (length < 0 && rc.request().headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED,
                 true)) {
             rc.put(CHUNKED_BODY, Boolean.TRUE);
@@ -135,7 +139,7 @@ public class RequestLimits {
         if (rc.get(CHUNKED_BODY) == null) {
             rc.next();
         } else if (rc.statusCode() == 413 && !rc.response().headWritten()) {
-            refuse(rc, 413, bodyTooLarge);
+            refuse(rc, bodyTooLarge);
         } else if (!rc.response().ended() && !(rc.failure() instanceof HttpClosedException)) {
             rc.next();
         }
@@ -183,11 +187,15 @@ public class RequestLimits {
      * sending, up to {@link #LINGER_MS}, its bytes read and dropped: closing a socket with unread bytes makes the
      * kernel reset the connection, and a client that is reading to the end then reports the reset, not the answer.
      */
-    private static void refuse(RoutingContext rc, int status, Buffer body) {
+    /** Answers in the error shape of the API the path belongs to ({@link WireFormat}). */
+    private static void refuse(RoutingContext rc, OpenAiException error) {
         HttpServerRequest request = rc.request();
+        ErrorReply reply = WireFormat.of(request.path()).reply(error);
+        Buffer body = Buffer.buffer(reply.body());
         boolean http1 = request.version() != HttpVersion.HTTP_2;
-        HttpServerResponse response = rc.response().setStatusCode(status)
+        HttpServerResponse response = rc.response().setStatusCode(reply.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        reply.headers().forEach(response::putHeader);
         if (http1) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }

@@ -6,6 +6,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,12 +23,17 @@ import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.CountTokensRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.CountTokensResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
 
 /**
  * The one place that calls Bedrock. Turns the SDK's futures and event streams into {@link Uni}s and
@@ -69,48 +76,76 @@ public class BedrockInvoker {
 
     /** InvokeModel with a model family's own JSON body (embeddings). */
     public Uni<InvokeModelResponse> invokeModel(Deployment deployment, byte[] body) {
+        return invokeModel(deployment, SdkBytes.fromByteArrayUnsafe(body));
+    }
+
+    /** InvokeModel with Anthropic's Messages body in Bedrock's form, or another model family's own body. */
+    public Uni<InvokeModelResponse> invokeModel(Deployment deployment, SdkBytes body) {
         InvokeModelRequest request = bounded(InvokeModelRequest.builder().modelId(deployment.modelId())
-                .contentType("application/json").accept("application/json").body(SdkBytes.fromByteArrayUnsafe(body))
-                .build());
+                .contentType("application/json").accept("application/json").body(body).build());
         return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).invokeModel(request))
                 .onFailure().transform(BedrockErrors::toOpenAi);
     }
 
-    /**
-     * Starts a ConverseStream call. The {@link Uni} resolves with the first event — so a failure before it
-     * (throttling, validation, no first event within {@code gateway.bedrock.first-byte-timeout}) is still an
-     * ordinary error the router may retry and the caller can answer with an HTTP status — into the stream of all
-     * events, first included. After that, a failure or a silence longer than
-     * {@code gateway.bedrock.stream-idle-timeout} fails the stream; cancelling it aborts the Bedrock call.
-     */
+    /** CountTokens: what Bedrock counts as the input of a request, without running it. */
+    public Uni<CountTokensResponse> countTokens(Deployment deployment, CountTokensRequest given) {
+        CountTokensRequest request = bounded(given);
+        return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).countTokens(request))
+                .onFailure().transform(BedrockErrors::toOpenAi);
+    }
+
+    /** Starts a ConverseStream call; see {@link #stream}. */
     public Uni<Multi<ConverseStreamOutput>> converseStream(Deployment deployment, ConverseStreamRequest given) {
         ConverseStreamRequest request = bounded(given);
-        return Uni.createFrom().<Multi<ConverseStreamOutput>>emitter(started -> {
-            UnicastProcessor<ConverseStreamOutput> events = UnicastProcessor.create();
+        return stream(events -> clients.forRegion(deployment.region()).converseStream(request,
+                ConverseStreamResponseHandler.builder().subscriber(events::accept).build()));
+    }
+
+    /**
+     * Starts an InvokeModelWithResponseStream call with a model family's own body; its events are the model's own
+     * (for Claude, Anthropic's stream events, one per chunk). See {@link #stream}.
+     */
+    public Uni<Multi<ResponseStream>> invokeModelStream(Deployment deployment, SdkBytes body) {
+        InvokeModelWithResponseStreamRequest request = bounded(InvokeModelWithResponseStreamRequest.builder()
+                .modelId(deployment.modelId()).contentType("application/json").accept("application/json").body(body)
+                .build());
+        return stream(events -> clients.forRegion(deployment.region()).invokeModelWithResponseStream(request,
+                InvokeModelWithResponseStreamResponseHandler.builder().subscriber(events::accept).build()));
+    }
+
+    /**
+     * A streaming call. The {@link Uni} resolves with the first event — so a failure before it (throttling,
+     * validation, no first event within {@code gateway.bedrock.first-byte-timeout}) is still an ordinary error the
+     * router may retry and the caller can answer with an HTTP status — into the stream of all events, first included.
+     * After that, a failure or a silence longer than {@code gateway.bedrock.stream-idle-timeout} fails the stream;
+     * cancelling it aborts the Bedrock call.
+     *
+     * @param start starts the SDK call, handing each event to the consumer it is given
+     */
+    private <E> Uni<Multi<E>> stream(Function<Consumer<E>, CompletableFuture<Void>> start) {
+        return Uni.createFrom().<Multi<E>>emitter(started -> {
+            UnicastProcessor<E> events = UnicastProcessor.create();
             AtomicReference<CompletableFuture<Void>> call = new AtomicReference<>();
             AtomicBoolean first = new AtomicBoolean(true);
             // Any end but a normal one (client gone, idle timeout, failure) aborts the Bedrock call.
-            Multi<ConverseStreamOutput> stream = events
+            Multi<E> stream = events
                     .ifNoItem().after(idleTimeout).failWith(BedrockInvoker::stalledMidStream)
                     .onTermination().invoke((failure, cancelled) -> {
                         if (failure != null || cancelled) {
                             cancel(call);
                         }
                     });
-            ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
-                    .subscriber(event -> {
-                        events.onNext(event);
-                        if (first.compareAndSet(true, false)) {
-                            started.complete(stream);
-                        }
-                    })
-                    .build();
             started.onTermination(() -> {
                 if (first.get()) {
                     cancel(call);
                 }
             });
-            CompletableFuture<Void> future = clients.forRegion(deployment.region()).converseStream(request, handler);
+            CompletableFuture<Void> future = start.apply(event -> {
+                events.onNext(event);
+                if (first.compareAndSet(true, false)) {
+                    started.complete(stream);
+                }
+            });
             call.set(future);
             future.whenComplete((done, failure) -> {
                 if (failure == null) {

@@ -3,6 +3,7 @@ package dev.bedrockgateway.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -73,6 +74,36 @@ public interface GatewayConfig {
     Embeddings embeddings();
 
     Simulator simulator();
+
+    Anthropic anthropic();
+
+    /**
+     * Claude on Bedrock through Anthropic's Messages API ({@code /v1/messages}): what Bedrock takes of what Anthropic's
+     * own API takes, per model (docs/anthropic.md). Models are named by substrings of their Bedrock model id
+     * ({@code claude-sonnet-4-5} matches {@code us.anthropic.claude-sonnet-4-5-20250929-v1:0}), {@code *} for every
+     * Claude model.
+     */
+    interface Anthropic {
+        /**
+         * The {@code anthropic-beta} flags passed on to Bedrock, each with the models that take it,
+         * e.g. {@code gateway.anthropic.beta-flags.interleaved-thinking-2025-05-14=claude-sonnet-4,claude-opus-4}.
+         * A flag not listed, or sent for a model it does not list, is dropped (named in the answer's
+         * {@code x-bedrock-gateway-adapted} header) instead of failing the request. {@code context_management} is
+         * passed where {@code context-management-2025-06-27} is, {@code output_config.effort} where
+         * {@code effort-2025-11-24} is. The defaults are in application.properties; an entry set here replaces the
+         * default for that flag ({@code none} takes it away from every model).
+         */
+        Map<String, List<String>> betaFlags();
+
+        /**
+         * Models that take adaptive thinking ({@code thinking.type} {@code adaptive}); elsewhere it becomes
+         * {@code enabled} with a {@code budget_tokens} share of {@code max_tokens} set by {@code output_config.effort}
+         * (low 25 %, medium 50 %, high or none 80 %, max 95 %), or is dropped when {@code max_tokens} leaves no room
+         * for the 1,024-token minimum.
+         */
+        @WithDefault("claude-opus-4-6,claude-sonnet-4-6")
+        List<String> adaptiveThinking();
+    }
 
     interface Auth {
         /**

@@ -5,8 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import dev.bedrockgateway.api.Answer;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.observability.RequestRecord;
 import dev.bedrockgateway.routing.BedrockRouter;
@@ -20,6 +22,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetada
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
 /**
  * One API request's calls to Bedrock, as its surface makes them while answering. Each call is routed to a deployment
@@ -90,9 +93,42 @@ public final class Call<T> {
                 null);
     }
 
+    /**
+     * Any other call {@code call} makes with the translation for the deployment the router picked; {@code hold}, when
+     * given, keeps the deployment's slot until what the call produced ends (see {@link BedrockRouter#route}).
+     */
+    public <R> Uni<R> route(BiFunction<Deployment, T, Uni<R>> call, BiFunction<R, Runnable, R> hold) {
+        return services.router().route(record, model, d -> call.apply(d, on(d)), hold);
+    }
+
+    /**
+     * Any other streaming call, made by {@code call} into a streamed answer once its first event came (a failure
+     * before that is still an ordinary error, and may be retried): the deployment's slot is held until the answer's
+     * frames end, and a stream nobody reads is cancelled when the exchange ends. The surface reports the tokens and the
+     * first content it reads in the events ({@link #used}, {@link #firstToken}).
+     */
+    public Uni<Answer> routeStream(BiFunction<Deployment, T, Uni<Answer>> call) {
+        watchExchange();
+        return services.router().route(record, model, d -> call.apply(d, on(d)),
+                (answer, release) -> answer.withFrames(track(answer.frames().onTermination().invoke(release))));
+    }
+
     /** Tokens only the surface can read from Bedrock's answer (InvokeModel bodies), counted once per request. */
     public void used(int inputTokens, int outputTokens) {
         services.meter().used(record, record.deployment(), inputTokens, outputTokens);
+    }
+
+    /** The same, with the prompt-cache reads and writes Bedrock counted apart. */
+    public void used(TokenUsage usage) {
+        services.meter().used(record, record.deployment(), usage);
+    }
+
+    /** Notes a stream's first content now (time to first token), if it is the first. */
+    public void firstToken() {
+        if (record.firstToken(System.nanoTime())) {
+            services.metrics().timeToFirstToken(record.endpoint(), record.model(), record.bedrockModel(),
+                    record.timeToFirstTokenNanos());
+        }
     }
 
     /** The translation for deployment {@code d}, made when the router first picks it. */
@@ -111,9 +147,8 @@ public final class Call<T> {
     /** Passes the events on unchanged, noting the first content delta (TTFT) and the usage in the metadata event. */
     private Multi<ConverseStreamOutput> metered(Multi<ConverseStreamOutput> events, Deployment deployment) {
         return events.onItem().invoke(event -> {
-            if (event instanceof ContentBlockDeltaEvent && record.firstToken(System.nanoTime())) {
-                services.metrics().timeToFirstToken(record.endpoint(), record.model(), record.bedrockModel(),
-                        record.timeToFirstTokenNanos());
+            if (event instanceof ContentBlockDeltaEvent) {
+                firstToken();
             } else if (event instanceof ConverseStreamMetadataEvent metadata) {
                 services.meter().used(record, deployment, metadata.usage());
             }

@@ -76,7 +76,7 @@ public class Pipeline {
      */
     public <Q, T> Uni<Answer> serve(RoutingContext exchange, byte[] body, Surface<Q, T> surface) {
         RequestRecord record = RequestRecord.of(exchange);
-        Parsed<Q> parsed = surface.read(body);
+        Parsed<Q> parsed = surface.read(body, exchange);
         Q request = parsed.value();
         String model = surface.model(request);
         Caller caller = Caller.of(exchange);

@@ -11,6 +11,7 @@ import dev.bedrockgateway.images.FetchedImage;
 import dev.bedrockgateway.images.RemoteImage;
 import dev.bedrockgateway.translate.UnsupportedParams;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * What one API endpoint contributes to the {@link Pipeline}: how its body reads, what it asks for, its translator and
@@ -40,6 +41,11 @@ public interface Surface<Q, T> {
      * @throws RuntimeException the wire format's own 400 for anything that is not a request of the right shape
      */
     Parsed<Q> read(byte[] body);
+
+    /** The same, for a surface whose request also lives in headers (Anthropic's {@code anthropic-beta}). */
+    default Parsed<Q> read(byte[] body, RoutingContext exchange) {
+        return read(body);
+    }
 
     /** The model name the client sent (may be null or blank, which {@link #resolve} refuses). */
     String model(Q request);

@@ -2,7 +2,10 @@ package dev.bedrockgateway.api.openai;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Response ids in OpenAI's style ({@code chatcmpl-} / {@code cmpl-} + 29 letters and digits); unique, not secret. */
+/**
+ * Response ids in OpenAI's style ({@code chatcmpl-} / {@code cmpl-} + 29 letters and digits) and Anthropic's
+ * ({@code msg_} + 24); unique, not secret.
+ */
 public final class Ids {
 
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
@@ -16,6 +19,10 @@ public final class Ids {
 
     public static String completionId() {
         return "cmpl-" + random(29);
+    }
+
+    public static String anthropicMessageId() {
+        return "msg_" + random(24);
     }
 
     private static String random(int length) {

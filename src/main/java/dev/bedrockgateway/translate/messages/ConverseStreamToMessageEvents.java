@@ -127,6 +127,11 @@ public final class ConverseStreamToMessageEvents {
         return events;
     }
 
+    /** Whether {@code message_stop} was sent: a stream that ends without it was cut short. */
+    public boolean finished() {
+        return finished;
+    }
+
     /** At the end of the Converse stream: {@code message_delta} and {@code message_stop} if they are still due. */
     public List<MessageEvent> onEnd() {
         List<MessageEvent> events = new ArrayList<>(2);

@@ -22,6 +22,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.bedrockgateway.testing.BedrockStandIn;
 import dev.bedrockgateway.testing.ConverseReplies;
+import dev.bedrockgateway.testing.GoldenCases;
 import dev.bedrockgateway.testing.OpenAiSchemas;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,9 +49,7 @@ class GoldenChatTest {
 
     /** The case directories under {@code root}, by name. */
     static Stream<String> cases(Path root) throws IOException {
-        try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.map(p -> p.getFileName().toString()).sorted().toList().stream();
-        }
+        return GoldenCases.under(root);
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package dev.bedrockgateway.api.openai;
+package dev.bedrockgateway.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 import io.vertx.core.http.HttpClosedException;
 
 /** The mapper's last resort tells a client that hung up from a failure of the gateway. */
-class OpenAiErrorMapperTest {
+class ErrorMapperTest {
 
     /** Regression: a client closing mid-body was logged as an unexpected failure with its stack trace (a 500). */
     @Test
     void aClientThatHungUpMidBodyIsNotAnInternalError() {
         IOException readFailure = new IOException(new IOException(new HttpClosedException("Connection was closed")));
-        assertEquals(499, new OpenAiErrorMapper().unexpected(readFailure).getStatus());
-        assertEquals(500, new OpenAiErrorMapper().unexpected(new IllegalStateException("a bug")).getStatus());
+        assertEquals(499, new ErrorMapper().unexpected(readFailure, null).getStatus());
+        assertEquals(500, new ErrorMapper().unexpected(new IllegalStateException("a bug"), null).getStatus());
     }
 }

@@ -1,0 +1,69 @@
+package dev.bedrockgateway.api.anthropic;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.bedrockgateway.anthropic.AnthropicJson;
+import dev.bedrockgateway.anthropic.StreamEvent;
+import dev.bedrockgateway.api.Answer;
+import dev.bedrockgateway.bedrock.BedrockErrors;
+import dev.bedrockgateway.error.OpenAiException;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Anthropic's answers: JSON documents, and server-sent events as Anthropic writes them ({@code event: <type>} then
+ * {@code data: <json>}); a failure after the stream started is one {@code error} event
+ * (https://docs.anthropic.com/en/docs/build-with-claude/streaming#error-events) and the stream ends without
+ * {@code message_stop}, so no client takes it for a complete answer.
+ */
+final class AnthropicAnswers {
+
+    /** Names what the gateway changed or dropped so that Bedrock takes the request (docs/anthropic.md). */
+    static final String ADAPTED_HEADER = "x-bedrock-gateway-adapted";
+    static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private AnthropicAnswers() {
+    }
+
+    static Answer json(List<String> adaptations, byte[] document) {
+        return Answer.json("application/json", headers(false, adaptations), document);
+    }
+
+    static Answer sse(List<String> adaptations, Multi<StreamEvent> events) {
+        Multi<Buffer> frames = events.map(AnthropicAnswers::frame)
+                .onFailure().recoverWithItem(failure -> {
+                    OpenAiException error = BedrockErrors.toOpenAi(failure);
+                    int status = error.status() == 503 ? AnthropicErrors.OVERLOADED : error.status();
+                    return frame(new StreamEvent("error",
+                            AnthropicJson.write(AnthropicErrors.body(status, error.getMessage()))));
+                });
+        return Answer.stream(EVENT_STREAM, headers(true, adaptations), frames);
+    }
+
+    static Buffer frame(StreamEvent event) {
+        byte[] type = event.type().getBytes(StandardCharsets.US_ASCII);
+        return Buffer.buffer(EVENT.length + type.length + DATA.length + event.data().length + END.length)
+                .appendBytes(EVENT).appendBytes(type).appendBytes(DATA).appendBytes(event.data()).appendBytes(END);
+    }
+
+    private static Map<String, String> headers(boolean stream, List<String> adaptations) {
+        if (!stream && adaptations.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> headers = new HashMap<>(4);
+        if (stream) {
+            headers.put("Cache-Control", "no-cache");
+        }
+        if (!adaptations.isEmpty()) {
+            headers.put(ADAPTED_HEADER, String.join("; ", adaptations));
+        }
+        return headers;
+    }
+}
