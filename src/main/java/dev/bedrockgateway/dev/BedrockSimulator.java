@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -379,19 +380,14 @@ public final class BedrockSimulator implements AutoCloseable {
 
     private void converseStream(HttpServerResponse response, String modelId, JsonNode request, long started) {
         SimulatedModel.Reply reply = SimulatedModel.respond(modelId, request, settings.replyWords());
-        Directives directives = reply.directives();
-        later(latency(directives), () -> {
+        serveStream(response, reply.directives(), Map.of(), gap -> {
             List<SimulatedModel.StreamEvent> events = SimulatedModel.streamEvents(reply, elapsedMillis(started));
-            response.setStatusCode(200)
-                    .putHeader(CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE)
-                    .setChunked(true);
-            Duration gap = directives.gap() != null ? directives.gap() : settings.gap();
-            switch (directives.ending()) {
-                case COMPLETE -> stream(response, writes(events, !gap.isZero()).iterator(), gap, true);
-                case STALL -> stream(response, writes(events, true).subList(0, 1).iterator(), gap, false);
-                case ENDLESS -> stream(response, endless(events),
-                        gap.compareTo(ENDLESS_MIN_GAP) < 0 ? ENDLESS_MIN_GAP : gap, false);
+            List<Frame> frames = converseFrames(events);
+            int firstDelta = 0;
+            while (firstDelta < frames.size() - 1 && !frames.get(firstDelta).delta()) {
+                firstDelta++;
             }
+            return new Streamed(frames, firstDelta + 1, converseCycle(events));
         });
     }
 
@@ -417,57 +413,103 @@ public final class BedrockSimulator implements AutoCloseable {
         return directives.latency() != null ? directives.latency() : settings.latency();
     }
 
+    /** One event-stream frame; a delta carries generated content, and a paced stream leaves a gap before each. */
+    record Frame(Buffer bytes, boolean delta) {
+    }
+
+    /**
+     * A stream answer: its frames, and how it goes on when asked never to end: its first {@code opening} frames as
+     * paced, then the writes of {@code cycle} over and over.
+     */
+    private record Streamed(List<Frame> frames, int opening, List<Buffer> cycle) {
+    }
+
+    /**
+     * Serves a stream after the latency, as {@code directives} ask: whole, stalled after its first delta, or endless.
+     * The frames are made only then, so that they can report the latency.
+     */
+    private void serveStream(HttpServerResponse response, Directives directives, Map<String, String> headers,
+            Function<Duration, Streamed> answer) {
+        later(latency(directives), () -> {
+            Duration gap = directives.gap() != null ? directives.gap() : settings.gap();
+            Streamed streamed = answer.apply(gap);
+            response.setStatusCode(200)
+                    .putHeader(CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE)
+                    .setChunked(true);
+            headers.forEach(response::putHeader);
+            switch (directives.ending()) {
+                case COMPLETE -> stream(response, writes(streamed.frames(), !gap.isZero()).iterator(), gap, true);
+                case STALL -> stream(response, writes(streamed.frames(), true).subList(0, 1).iterator(), gap, false);
+                case ENDLESS -> stream(response, endless(streamed),
+                        gap.compareTo(ENDLESS_MIN_GAP) < 0 ? ENDLESS_MIN_GAP : gap, false);
+            }
+        });
+    }
+
     /**
      * The frames of a stream grouped into writes. Paced, the first write carries the frames up to the first content
      * delta, each further delta starts a write of its own (a gap after the previous one, as a model generates
      * tokens), and the frames after the last delta go with it. Unpaced, it all goes in one write.
      */
-    static List<Buffer> writes(List<SimulatedModel.StreamEvent> events, boolean paced) {
+    static List<Buffer> writes(List<Frame> frames, boolean paced) {
         List<Buffer> writes = new ArrayList<>();
         Buffer current = Buffer.buffer();
         boolean sawDelta = false;
-        for (SimulatedModel.StreamEvent event : events) {
-            boolean delta = event.type().equals("contentBlockDelta");
-            if (paced && delta && sawDelta) {
+        for (Frame frame : frames) {
+            if (paced && frame.delta() && sawDelta) {
                 writes.add(current);
                 current = Buffer.buffer();
             }
-            sawDelta |= delta;
-            current.appendBuffer(encodeFrame(event));
+            sawDelta |= frame.delta();
+            current.appendBuffer(frame.bytes());
         }
         writes.add(current);
         return writes;
     }
 
-    /**
-     * The first write of the paced stream, then its content deltas again and again; the first word again after the
-     * last gets the space it lacked at the start.
-     */
-    private static Iterator<Buffer> endless(List<SimulatedModel.StreamEvent> events) {
-        Buffer first = writes(events, true).get(0);
-        List<SimulatedModel.StreamEvent> deltas = events.stream()
-                .filter(event -> event.type().equals("contentBlockDelta")).toList();
-        if (deltas.isEmpty()) {
-            return List.of(first).iterator();
-        }
-        List<Buffer> cycle = new ArrayList<>();
-        deltas.subList(1, deltas.size()).forEach(delta -> cycle.add(encodeFrame(delta)));
-        cycle.add(encodeFrame(spaced(deltas.get(0))));
+    static List<Frame> converseFrames(List<SimulatedModel.StreamEvent> events) {
+        return events.stream()
+                .map(event -> new Frame(encodeFrame(event), event.type().equals("contentBlockDelta")))
+                .toList();
+    }
+
+    /** A stream's opening writes, paced, then its cycle again and again. */
+    private static Iterator<Buffer> endless(Streamed streamed) {
+        List<Buffer> opening = writes(streamed.frames().subList(0, streamed.opening()), true);
+        List<Buffer> cycle = streamed.cycle();
         return new Iterator<>() {
             private long written;
 
             @Override
             public boolean hasNext() {
-                return true;
+                return written < opening.size() || !cycle.isEmpty();
             }
 
             @Override
             public Buffer next() {
-                Buffer write = written == 0 ? first : cycle.get((int) ((written - 1) % cycle.size()));
+                Buffer write = written < opening.size()
+                        ? opening.get((int) written)
+                        : cycle.get((int) ((written - opening.size()) % cycle.size()));
                 written++;
                 return write;
             }
         };
+    }
+
+    /**
+     * What an endless ConverseStream repeats after its first delta: its other content deltas, then the first again
+     * with the space before it that it lacked at the start.
+     */
+    private static List<Buffer> converseCycle(List<SimulatedModel.StreamEvent> events) {
+        List<SimulatedModel.StreamEvent> deltas = events.stream()
+                .filter(event -> event.type().equals("contentBlockDelta")).toList();
+        if (deltas.isEmpty()) {
+            return List.of();
+        }
+        List<Buffer> cycle = new ArrayList<>();
+        deltas.subList(1, deltas.size()).forEach(delta -> cycle.add(encodeFrame(delta)));
+        cycle.add(encodeFrame(spaced(deltas.get(0))));
+        return cycle;
     }
 
     private static SimulatedModel.StreamEvent spaced(SimulatedModel.StreamEvent delta) {
@@ -506,11 +548,15 @@ public final class BedrockSimulator implements AutoCloseable {
      * ConverseStreamOutput} member from {@code :event-type}.
      */
     static Buffer encodeFrame(SimulatedModel.StreamEvent event) {
+        return encodeFrame(event.type(), event.payload());
+    }
+
+    private static Buffer encodeFrame(String eventType, ObjectNode payloadJson) {
         Map<String, HeaderValue> headers = new LinkedHashMap<>();
-        headers.put(":event-type", HeaderValue.fromString(event.type()));
+        headers.put(":event-type", HeaderValue.fromString(eventType));
         headers.put(":content-type", HeaderValue.fromString("application/json"));
         headers.put(":message-type", HeaderValue.fromString("event"));
-        byte[] payload = event.payload().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] payload = payloadJson.toString().getBytes(StandardCharsets.UTF_8);
         ByteBuffer frame = new Message(headers, payload).toByteBuffer();
         byte[] bytes = new byte[frame.remaining()];
         frame.get(bytes);
