@@ -45,17 +45,25 @@ import software.amazon.awssdk.eventstream.Message;
 /**
  * A local stand-in for the Bedrock Runtime endpoint that speaks the real wire protocol (restJson1 plus
  * {@code application/vnd.amazon.eventstream}), so the unmodified AWS SDK client can be pointed at it with an
- * endpoint override. The chat model behind it is {@link SimulatedModel}, the embedding models {@link
- * SimulatedEmbeddings}.
+ * endpoint override. The chat model behind Converse is {@link SimulatedModel}, the one behind InvokeModel for Claude
+ * {@link SimulatedClaude} (which answers alike), the embedding models {@link SimulatedEmbeddings}.
  *
- * <p>Routes: {@code POST /model/{modelId}/converse}, {@code /converse-stream} and {@code /invoke}; see
+ * <p>Routes, all {@code POST}; see
  * <a href="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_Operations_Amazon_Bedrock_Runtime.html">the
- * Bedrock Runtime API reference</a>. HTTP/1.1 and HTTP/2 (h2c with prior knowledge, or ALPN over TLS) on one port.
+ * Bedrock Runtime API reference</a>:
+ * <ul>
+ * <li>{@code /model/{modelId}/converse} and {@code /converse-stream}: any model id;</li>
+ * <li>{@code /model/{modelId}/invoke}: Anthropic's Messages API in Bedrock's form for ids that contain {@code
+ * anthropic.claude} (base ids, cross-region inference profile ids, ARNs), the Titan, Cohere and Nova embedding
+ * bodies for theirs.</li>
+ * </ul>
+ * HTTP/1.1 and HTTP/2 (h2c with prior knowledge, or ALPN over TLS) on one port.
  * Requests must carry SigV4 material of the right shape ({@code Authorization} and {@code X-Amz-Date}); the signature
  * itself is not checked.
  *
- * <p>Directives: words in the last user turn (for InvokeModel, in the texts to embed) that steer the answer, for dev
- * mode and tests. Unknown {@code simulate:} words are refused with a 400 ValidationException.
+ * <p>Directives: words in the last user turn (for embeddings, in the texts to embed) that steer the answer, for dev
+ * mode and tests; they steer every route alike. Unknown {@code simulate:} words are refused with a 400
+ * ValidationException.
  * <ul>
  * <li>{@code simulate:throttle} (429 ThrottlingException), {@code simulate:error} (500 InternalServerException),
  * {@code simulate:denied} (403 AccessDeniedException), {@code simulate:unavailable} (503
@@ -65,9 +73,9 @@ import software.amazon.awssdk.eventstream.Message;
  * <li>{@code simulate:gap-ms=N}: N ms between two content deltas of a stream instead of the configured gap (a slow
  * stream);</li>
  * <li>{@code simulate:stall}: a stream sends messageStart and its first delta, then stays silent until the client
- * goes away; a Converse or InvokeModel call is never answered;</li>
+ * goes away; a call without a stream is never answered;</li>
  * <li>{@code simulate:endless}: a stream never ends, its deltas repeat one gap apart (at least 50 ms, so that it does
- * not flood its client) until the client goes away; a Converse or InvokeModel call is never answered.</li>
+ * not flood its client) until the client goes away; a call without a stream is never answered.</li>
  * </ul>
  * {@link #abandoned()} counts the answers whose client went away before they were complete, so that a test can see
  * that a cancelled call really stopped.
@@ -95,6 +103,9 @@ public final class BedrockSimulator implements AutoCloseable {
     private static final String REQUEST_ID = "x-amzn-requestid";
     private static final String ERROR_TYPE = "x-amzn-errortype";
     private static final String INPUT_TOKEN_COUNT = "x-amzn-bedrock-input-token-count";
+    private static final String OUTPUT_TOKEN_COUNT = "x-amzn-bedrock-output-token-count";
+    private static final String CACHE_READ_TOKEN_COUNT = "x-amzn-bedrock-cache-read-input-token-count";
+    private static final String CACHE_WRITE_TOKEN_COUNT = "x-amzn-bedrock-cache-write-input-token-count";
     private static final String INVOCATION_LATENCY = "x-amzn-bedrock-invocation-latency";
 
     private static final Pattern ROUTE = Pattern.compile("^/model/([^/]+)/(converse|converse-stream|invoke)$");
@@ -143,6 +154,7 @@ public final class BedrockSimulator implements AutoCloseable {
 
     private final Vertx vertx;
     private final Settings settings;
+    private final SimulatedClaude claude;
     private final AtomicInteger abandoned = new AtomicInteger();
     private HttpServer server;
 
@@ -159,6 +171,7 @@ public final class BedrockSimulator implements AutoCloseable {
     public BedrockSimulator(Vertx vertx, Settings settings) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.claude = new SimulatedClaude(settings.replyWords());
     }
 
     /**
@@ -302,7 +315,13 @@ public final class BedrockSimulator implements AutoCloseable {
             switch (route.group(2)) {
                 case "converse" -> converse(response, modelId, json, started);
                 case "converse-stream" -> converseStream(response, modelId, json, started);
-                default -> invoke(response, modelId, json, started);
+                default -> {
+                    if (ClaudeModels.isClaude(modelId)) {
+                        invokeClaude(response, modelId, json, started);
+                    } else {
+                        invoke(response, modelId, json, started);
+                    }
+                }
             }
         } catch (AwsError e) {
             sendError(response, e);
@@ -401,6 +420,23 @@ public final class BedrockSimulator implements AutoCloseable {
             response.putHeader(INPUT_TOKEN_COUNT, Integer.toString(result.inputTokens()))
                     .putHeader(INVOCATION_LATENCY, Long.toString(elapsedMillis(started)));
             sendJson(response, result.body());
+        });
+    }
+
+    private void invokeClaude(HttpServerResponse response, String modelId, JsonNode request, long started) {
+        SimulatedClaude.Reply reply = claude.respond(modelId, request);
+        if (!answers(reply.directives())) {
+            return;
+        }
+        later(latency(reply.directives()), () -> {
+            // Bedrock's accounting headers: the input count is the uncached part, the cache's parts have their own.
+            PromptCache.Usage input = reply.input();
+            response.putHeader(INPUT_TOKEN_COUNT, Integer.toString(input.uncached()))
+                    .putHeader(OUTPUT_TOKEN_COUNT, Integer.toString(reply.outputTokens()))
+                    .putHeader(CACHE_READ_TOKEN_COUNT, Integer.toString(input.read()))
+                    .putHeader(CACHE_WRITE_TOKEN_COUNT, Integer.toString(input.written()))
+                    .putHeader(INVOCATION_LATENCY, Long.toString(elapsedMillis(started)));
+            sendJson(response, SimulatedClaude.message(reply));
         });
     }
 

@@ -84,8 +84,8 @@ final class SimulatedEmbeddings {
         if (family.startsWith("amazon.nova-2-multimodal-embeddings")) {
             return nova(body);
         }
-        throw AwsError.validation("The simulator serves InvokeModel only for Titan, Cohere and Nova embedding models,"
-                + " not " + modelId + "; use Converse for chat models.");
+        throw AwsError.validation("The simulator serves InvokeModel only for Anthropic Claude and the Titan, Cohere"
+                + " and Nova embedding models, not " + modelId + "; use Converse for other chat models.");
     }
 
     private static Result titanV2(JsonNode body) {

@@ -454,9 +454,9 @@ class BedrockSimulatorTest {
     }
 
     @Test
-    void invokeRejectsChatModelsAndBadEmbeddingParameters() {
-        String chat = invokeValidationMessage(CLAUDE, "{\"inputText\":\"hi\"}");
-        assertTrue(chat.contains("only for Titan, Cohere and Nova embedding models"), chat);
+    void invokeRejectsOtherChatModelsAndBadEmbeddingParameters() {
+        String chat = invokeValidationMessage("meta.llama3-8b-instruct-v1:0", "{\"inputText\":\"hi\"}");
+        assertTrue(chat.contains("only for Anthropic Claude and the Titan, Cohere and Nova embedding models"), chat);
 
         String dimensions =
                 invokeValidationMessage("amazon.titan-embed-text-v2:0", "{\"inputText\":\"hi\",\"dimensions\":300}");
