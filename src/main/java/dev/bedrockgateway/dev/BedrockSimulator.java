@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,7 +57,9 @@ import software.amazon.awssdk.eventstream.Message;
  * <li>{@code /model/{modelId}/converse} and {@code /converse-stream}: any model id;</li>
  * <li>{@code /model/{modelId}/invoke}: Anthropic's Messages API in Bedrock's form for ids that contain {@code
  * anthropic.claude} (base ids, cross-region inference profile ids, ARNs), the Titan, Cohere and Nova embedding
- * bodies for theirs.</li>
+ * bodies for theirs;</li>
+ * <li>{@code /model/{modelId}/invoke-with-response-stream}: the Messages API's stream events, each in a {@code chunk}
+ * frame, for Claude ids only.</li>
  * </ul>
  * HTTP/1.1 and HTTP/2 (h2c with prior knowledge, or ALPN over TLS) on one port.
  * Requests must carry SigV4 material of the right shape ({@code Authorization} and {@code X-Amz-Date}); the signature
@@ -72,10 +76,12 @@ import software.amazon.awssdk.eventstream.Message;
  * configured latency;</li>
  * <li>{@code simulate:gap-ms=N}: N ms between two content deltas of a stream instead of the configured gap (a slow
  * stream);</li>
- * <li>{@code simulate:stall}: a stream sends messageStart and its first delta, then stays silent until the client
- * goes away; a call without a stream is never answered;</li>
+ * <li>{@code simulate:stall}: a stream sends its start (messageStart, or message_start and the first
+ * content_block_start) and its first delta, then stays silent until the client goes away; a call without a stream is
+ * never answered;</li>
  * <li>{@code simulate:endless}: a stream never ends, its deltas repeat one gap apart (at least 50 ms, so that it does
- * not flood its client) until the client goes away; a call without a stream is never answered.</li>
+ * not flood its client) until the client goes away (a Messages API stream sends all its deltas, then repeats those of
+ * its last block); a call without a stream is never answered.</li>
  * </ul>
  * {@link #abandoned()} counts the answers whose client went away before they were complete, so that a test can see
  * that a cancelled call really stopped.
@@ -107,8 +113,17 @@ public final class BedrockSimulator implements AutoCloseable {
     private static final String CACHE_READ_TOKEN_COUNT = "x-amzn-bedrock-cache-read-input-token-count";
     private static final String CACHE_WRITE_TOKEN_COUNT = "x-amzn-bedrock-cache-write-input-token-count";
     private static final String INVOCATION_LATENCY = "x-amzn-bedrock-invocation-latency";
+    /** The content type of the model's own answer inside InvokeModelWithResponseStream's chunks. */
+    private static final String MODEL_CONTENT_TYPE = "x-amzn-bedrock-content-type";
 
-    private static final Pattern ROUTE = Pattern.compile("^/model/([^/]+)/(converse|converse-stream|invoke)$");
+    /**
+     * Bedrock pads each chunk with a prefix of this, of varying length, so that frame sizes do not give away the
+     * lengths of the tokens inside.
+     */
+    private static final String PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    private static final Pattern ROUTE = Pattern.compile(
+            "^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$");
 
     /**
      * Shape of a SigV4 {@code Authorization} header; the signature itself is not recomputed. See
@@ -315,13 +330,14 @@ public final class BedrockSimulator implements AutoCloseable {
             switch (route.group(2)) {
                 case "converse" -> converse(response, modelId, json, started);
                 case "converse-stream" -> converseStream(response, modelId, json, started);
-                default -> {
+                case "invoke" -> {
                     if (ClaudeModels.isClaude(modelId)) {
                         invokeClaude(response, modelId, json, started);
                     } else {
                         invoke(response, modelId, json, started);
                     }
                 }
+                default -> invokeClaudeStream(response, modelId, json, started);
             }
         } catch (AwsError e) {
             sendError(response, e);
@@ -437,6 +453,25 @@ public final class BedrockSimulator implements AutoCloseable {
                     .putHeader(CACHE_WRITE_TOKEN_COUNT, Integer.toString(input.written()))
                     .putHeader(INVOCATION_LATENCY, Long.toString(elapsedMillis(started)));
             sendJson(response, SimulatedClaude.message(reply));
+        });
+    }
+
+    private void invokeClaudeStream(HttpServerResponse response, String modelId, JsonNode request, long started) {
+        if (!ClaudeModels.isClaude(modelId)) {
+            throw AwsError.validation("The simulator serves InvokeModelWithResponseStream only for Anthropic Claude "
+                    + "models, not " + modelId);
+        }
+        SimulatedClaude.Reply reply = claude.respond(modelId, request);
+        serveStream(response, reply.directives(), Map.of(MODEL_CONTENT_TYPE, "application/json"), gap -> {
+            List<ObjectNode> events = SimulatedClaude.streamEvents(reply, elapsedMillis(started), gap.toMillis());
+            List<Frame> frames = events.stream().map(BedrockSimulator::chunkFrame).toList();
+            int lastDelta = frames.size() - 1;
+            while (lastDelta > 0 && !frames.get(lastDelta).delta()) {
+                lastDelta--;
+            }
+            List<Buffer> cycle = SimulatedClaude.repeatedDeltas(events).stream()
+                    .map(event -> chunkFrame(event).bytes()).toList();
+            return new Streamed(frames, lastDelta + 1, cycle);
         });
     }
 
@@ -585,6 +620,18 @@ public final class BedrockSimulator implements AutoCloseable {
      */
     static Buffer encodeFrame(SimulatedModel.StreamEvent event) {
         return encodeFrame(event.type(), event.payload());
+    }
+
+    /**
+     * An InvokeModelWithResponseStream {@code chunk} frame
+     * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_PayloadPart.html): the model's event JSON,
+     * base64 in {@code bytes}, which the SDK hands over as a PayloadPart, and Bedrock's padding in {@code p}.
+     */
+    static Frame chunkFrame(ObjectNode event) {
+        ObjectNode payload = JSON.createObjectNode()
+                .put("bytes", Base64.getEncoder().encodeToString(event.toString().getBytes(StandardCharsets.UTF_8)))
+                .put("p", PADDING.substring(0, ThreadLocalRandom.current().nextInt(1, PADDING.length() + 1)));
+        return new Frame(encodeFrame("chunk", payload), SimulatedClaude.isDelta(event));
     }
 
     private static Buffer encodeFrame(String eventType, ObjectNode payloadJson) {

@@ -15,8 +15,8 @@ import dev.bedrockgateway.dev.SimulatedModel.Limits;
 import dev.bedrockgateway.dev.SimulatedModel.ToolCall;
 
 /**
- * The deterministic Claude behind the simulator's InvokeModel route for Anthropic model ids: Anthropic's Messages
- * API in Bedrock's form
+ * The deterministic Claude behind the simulator's InvokeModel and InvokeModelWithResponseStream routes for Anthropic
+ * model ids: Anthropic's Messages API in Bedrock's form
  * (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages-request-response.html),
  * validated by {@link ClaudeValidation}. It answers as {@link SimulatedModel} answers Converse, so that both routes
  * tell the same story:
@@ -39,6 +39,8 @@ import dev.bedrockgateway.dev.SimulatedModel.ToolCall;
  * {@code cache_creation_input_tokens} and {@code cache_read_input_tokens};</li>
  * <li>{@code simulate:} directives in the last user text ({@link Directives}).</li>
  * </ul>
+ *
+ * <p>Streams carry Anthropic's events: https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 final class SimulatedClaude {
 
@@ -116,6 +118,96 @@ final class SimulatedClaude {
         message.put("stop_sequence", reply.stopSequence());
         message.set("usage", usage(reply, reply.outputTokens()));
         return message;
+    }
+
+    /**
+     * The stream events of {@code reply}: message_start, per block content_block_start, its deltas (text and thinking
+     * a word per delta, thinking's signature in one signature_delta, tool input as fragments of its JSON) and
+     * content_block_stop, then message_delta and message_stop, which carries Bedrock's invocation metrics.
+     *
+     * @param firstByteLatency ms from the request to the first frame
+     * @param gapMillis        between two deltas: the invocation latency reported is when the last one is due
+     */
+    static List<ObjectNode> streamEvents(Reply reply, long firstByteLatency, long gapMillis) {
+        List<ObjectNode> events = new ArrayList<>();
+        ObjectNode start = event("message_start");
+        ObjectNode message = head(reply);
+        message.putArray("content");
+        message.putNull("stop_reason");
+        message.putNull("stop_sequence");
+        // Anthropic counts the first output token as generated when the message starts.
+        message.set("usage", usage(reply, 1));
+        start.set("message", message);
+        events.add(start);
+        int deltas = 0;
+        for (int index = 0; index < reply.content().size(); index++) {
+            Block block = reply.content().get(index);
+            ObjectNode blockStart = indexed("content_block_start", index);
+            blockStart.set("content_block", emptied(block));
+            events.add(blockStart);
+            for (ObjectNode delta : deltas(block)) {
+                ObjectNode event = indexed("content_block_delta", index);
+                event.set("delta", delta);
+                events.add(event);
+                deltas++;
+            }
+            events.add(indexed("content_block_stop", index));
+        }
+        ObjectNode messageDelta = event("message_delta");
+        messageDelta.putObject("delta").put("stop_reason", reply.stopReason()).put("stop_sequence", reply.stopSequence());
+        messageDelta.putObject("usage").put("output_tokens", reply.outputTokens());
+        events.add(messageDelta);
+        ObjectNode stop = event("message_stop");
+        stop.putObject("amazon-bedrock-invocationMetrics")
+                .put("inputTokenCount", reply.input().uncached())
+                .put("outputTokenCount", reply.outputTokens())
+                .put("invocationLatency", firstByteLatency + gapMillis * Math.max(0, deltas - 1))
+                .put("firstByteLatency", firstByteLatency)
+                .put("cacheReadInputTokenCount", reply.input().read())
+                .put("cacheWriteInputTokenCount", reply.input().written());
+        events.add(stop);
+        return events;
+    }
+
+    static boolean isDelta(JsonNode event) {
+        return "content_block_delta".equals(event.path("type").asText());
+    }
+
+    /**
+     * What a stream that never ends repeats after its last delta: the deltas of its last block (thinking's signature
+     * aside, which comes once), the first with the space before it that it lacked at the start.
+     */
+    static List<ObjectNode> repeatedDeltas(List<ObjectNode> events) {
+        List<ObjectNode> deltas = events.stream().filter(SimulatedClaude::isDelta).toList();
+        if (deltas.isEmpty()) {
+            return List.of();
+        }
+        int lastBlock = deltas.get(deltas.size() - 1).get("index").intValue();
+        List<ObjectNode> repeated = new ArrayList<>();
+        for (ObjectNode delta : deltas) {
+            String type = delta.path("delta").path("type").asText();
+            if (delta.get("index").intValue() == lastBlock && !type.equals("signature_delta")) {
+                repeated.add(delta);
+            }
+        }
+        if (!repeated.isEmpty()) {
+            repeated.set(0, spaced(repeated.get(0)));
+        }
+        return repeated;
+    }
+
+    private static ObjectNode spaced(ObjectNode delta) {
+        String field = switch (delta.path("delta").path("type").asText()) {
+            case "text_delta" -> "text";
+            case "thinking_delta" -> "thinking";
+            default -> null;
+        };
+        if (field == null || delta.path("delta").path(field).asText().startsWith(" ")) {
+            return delta;
+        }
+        ObjectNode copy = delta.deepCopy();
+        ((ObjectNode) copy.get("delta")).put(field, " " + delta.path("delta").path(field).asText());
+        return copy;
     }
 
     /** The text and tool results of the last user turn: what the model answers. */
@@ -300,6 +392,43 @@ final class SimulatedClaude {
                     .put("ephemeral_1h_input_tokens", input.written1h());
         }
         return usage.put("output_tokens", outputTokens);
+    }
+
+    /** The block as content_block_start announces it: its kind and identity, its content still to come. */
+    private static ObjectNode emptied(Block block) {
+        ObjectNode start = JSON.createObjectNode().put("type", block.type());
+        return switch (block.type()) {
+            case "thinking" -> start.put("thinking", "").put("signature", "");
+            case "text" -> start.put("text", "");
+            default -> {
+                start.put("id", block.toolUse().id()).put("name", block.toolUse().name());
+                yield start.set("input", JSON.createObjectNode());
+            }
+        };
+    }
+
+    private static List<ObjectNode> deltas(Block block) {
+        List<ObjectNode> deltas = new ArrayList<>();
+        switch (block.type()) {
+            case "thinking" -> {
+                SimulatedModel.pieces(block.text()).forEach(piece ->
+                        deltas.add(JSON.createObjectNode().put("type", "thinking_delta").put("thinking", piece)));
+                deltas.add(JSON.createObjectNode().put("type", "signature_delta").put("signature", block.signature()));
+            }
+            case "text" -> SimulatedModel.pieces(block.text()).forEach(piece ->
+                    deltas.add(JSON.createObjectNode().put("type", "text_delta").put("text", piece)));
+            default -> SimulatedModel.fragments(block.toolUse().input().toString()).forEach(fragment ->
+                    deltas.add(JSON.createObjectNode().put("type", "input_json_delta").put("partial_json", fragment)));
+        }
+        return deltas;
+    }
+
+    private static ObjectNode event(String type) {
+        return JSON.createObjectNode().put("type", type);
+    }
+
+    private static ObjectNode indexed(String type, int index) {
+        return event(type).put("index", index);
     }
 
     /** Shaped like Bedrock's: the prefix, then 01 and 22 base58 characters. */

@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +39,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.eventstream.Message;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -40,6 +47,8 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
 import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 /**
@@ -372,6 +381,153 @@ class SimulatedClaudeTest {
                 withoutOutput(second.get("usage")));
     }
 
+    // --- InvokeModelWithResponseStream ----------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void streamedTextComesAsAnthropicsEventsWithBedrocksMetricsAtTheEnd(Protocol protocol) throws Exception {
+        String body = """
+                {%s,"max_tokens":100,"system":"Be brief",
+                 "messages":[{"role":"user","content":"Hello there simulator"}]}""".formatted(VERSION);
+        JsonNode whole = json(invoke(protocol, SONNET, body));
+        long started = System.nanoTime();
+        Chunks stream = stream(protocol, SONNET, body);
+
+        List<String> expected = new ArrayList<>(List.of("message_start", "content_block_start"));
+        expected.addAll(Collections.nCopies(7, "content_block_delta"));
+        expected.addAll(List.of("content_block_stop", "message_delta", "message_stop"));
+        assertEquals(expected, stream.types());
+        assertEquals("application/json", stream.contentType);
+        assertTrue(stream.firstChunkNanos - started >= TimeUnit.MILLISECONDS.toNanos(LATENCY.toMillis()),
+                "first chunk only after the configured latency");
+
+        JsonNode start = stream.events.get(0).get("message");
+        assertTrue(start.path("id").asText().startsWith("msg_bdrk_01"));
+        assertEquals(SONNET_BASE, start.path("model").asText());
+        assertEquals(0, start.get("content").size());
+        assertTrue(start.get("stop_reason").isNull());
+        assertEquals(JSON.readTree("""
+                {"input_tokens":5,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}"""),
+                start.get("usage"));
+        assertEquals(text(""), stream.events.get(1).get("content_block"));
+        assertEquals(whole.at("/content/0/text").asText(), stream.deltas(0, "text"));
+        assertEquals(JSON.readTree("""
+                {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},
+                 "usage":{"output_tokens":7}}"""), stream.events.get(10));
+
+        JsonNode metrics = stream.events.get(11).get("amazon-bedrock-invocationMetrics");
+        assertEquals(5, metrics.path("inputTokenCount").asInt());
+        assertEquals(7, metrics.path("outputTokenCount").asInt());
+        assertTrue(metrics.path("firstByteLatency").asLong() >= LATENCY.toMillis(), metrics.toString());
+        assertTrue(metrics.path("invocationLatency").asLong() >= metrics.path("firstByteLatency").asLong(),
+                metrics.toString());
+    }
+
+    @Test
+    void streamedThinkingAndToolCallMatchTheWholeAnswer() throws Exception {
+        String body = """
+                {%s,"max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2000},%s,
+                 "messages":[{"role":"user","content":"Use the tool please"}]}""".formatted(VERSION, TOOLS);
+        JsonNode whole = json(invoke(Protocol.HTTP1_1, SONNET, body));
+        Chunks stream = stream(Protocol.HTTP2, SONNET, body);
+
+        int fragments = (int) stream.events.stream()
+                .filter(event -> event.at("/delta/type").asText().equals("input_json_delta")).count();
+        assertTrue(fragments >= 2, "tool input in fragments: " + fragments);
+        List<String> expected = new ArrayList<>(List.of("message_start", "content_block_start"));
+        expected.addAll(Collections.nCopies(7 + 1, "content_block_delta"));
+        expected.addAll(List.of("content_block_stop", "content_block_start"));
+        expected.addAll(Collections.nCopies(fragments, "content_block_delta"));
+        expected.addAll(List.of("content_block_stop", "message_delta", "message_stop"));
+        assertEquals(expected, stream.types());
+
+        assertEquals(JSON.readTree("{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}"),
+                stream.events.get(1).get("content_block"));
+        assertEquals(whole.at("/content/0/thinking").asText(), stream.deltas(0, "thinking"));
+        List<JsonNode> signatures = stream.events.stream()
+                .filter(event -> event.at("/delta/type").asText().equals("signature_delta")).toList();
+        assertEquals(1, signatures.size());
+        assertEquals(whole.at("/content/0/signature").asText(), signatures.get(0).at("/delta/signature").asText());
+
+        JsonNode toolStart = stream.events.get(11).get("content_block");
+        assertEquals("tool_use", toolStart.path("type").asText());
+        assertTrue(toolStart.path("id").asText().startsWith("toolu_bdrk_01"));
+        assertEquals("get_weather", toolStart.path("name").asText());
+        assertEquals(JSON.createObjectNode(), toolStart.get("input"));
+        assertEquals(JSON.readTree(WEATHER_INPUT), JSON.readTree(stream.deltas(1, "partial_json")));
+        JsonNode messageDelta = stream.events.get(stream.events.size() - 2);
+        assertEquals("tool_use", messageDelta.at("/delta/stop_reason").asText());
+        assertEquals(8, messageDelta.at("/usage/output_tokens").asInt());
+    }
+
+    @Test
+    void streamErrorsComeBeforeAnyChunk() {
+        ThrottlingException throttled = assertInstanceOf(ThrottlingException.class,
+                streamFailure(SONNET, minimal("please simulate:throttle")));
+        assertEquals(429, throttled.statusCode());
+
+        ValidationException invalid = assertInstanceOf(ValidationException.class, streamFailure(SONNET,
+                "{\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+        assertEquals("anthropic_version: Field required", invalid.awsErrorDetails().errorMessage());
+
+        ValidationException notClaude = assertInstanceOf(ValidationException.class,
+                streamFailure("meta.llama3-8b-instruct-v1:0", minimal("hi")));
+        assertTrue(notClaude.awsErrorDetails().errorMessage().contains("only for Anthropic Claude"),
+                notClaude.awsErrorDetails().errorMessage());
+    }
+
+    @Test
+    void stalledStreamSendsItsFirstDeltaThenNothingUntilTheClientLeaves() throws Exception {
+        int abandoned = simulator.abandoned();
+        Chunks stream = new Chunks();
+        CompletableFuture<Void> call = http2.invokeModelWithResponseStream(
+                r -> r.modelId(SONNET).body(SdkBytes.fromUtf8String(minimal("wait simulate:stall"))), stream.handler());
+        await(() -> stream.events.size() >= 3, "the first delta");
+        Thread.sleep(300);
+
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta"), stream.types());
+        assertEquals("Simulated", stream.deltas(0, "text"));
+        assertFalse(call.isDone(), "the stream ended");
+        call.cancel(true);
+        await(() -> simulator.abandoned() == abandoned + 1, "the simulator to count the stream abandoned");
+    }
+
+    @Test
+    void endlessStreamRepeatsItsLastBlocksDeltasUntilTheClientLeaves() throws Exception {
+        int abandoned = simulator.abandoned();
+        Chunks stream = new Chunks();
+        CompletableFuture<Void> call = http1.invokeModelWithResponseStream(
+                r -> r.modelId(SONNET).body(SdkBytes.fromUtf8String(minimal("go on simulate:endless"))),
+                stream.handler());
+        await(() -> stream.events.size() >= 2 + 10, "more deltas than the reply has words");
+
+        assertTrue(stream.deltas(0, "text").startsWith(REPLY + "go on simulate:endless Simulated reply from"),
+                stream.deltas(0, "text"));
+        assertEquals(List.of("message_start", "content_block_start", "content_block_delta"),
+                stream.types().stream().distinct().toList());
+        assertFalse(call.isDone(), "the stream ended");
+        call.cancel(true);
+        await(() -> simulator.abandoned() == abandoned + 1, "the simulator to count the stream abandoned");
+    }
+
+    /** The SDK hides the padding, so the frame is decoded by hand. */
+    @Test
+    void chunksCarryTheEventInBytesAndBedrocksPadding() throws Exception {
+        ObjectNode event = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+        event.putObject("delta").put("type", "text_delta").put("text", " hi");
+        BedrockSimulator.Frame frame = BedrockSimulator.chunkFrame(event);
+        Message message = Message.decode(ByteBuffer.wrap(frame.bytes().getBytes()));
+        JsonNode payload = JSON.readTree(message.getPayload());
+
+        assertEquals("chunk", message.getHeaders().get(":event-type").getString());
+        assertEquals("event", message.getHeaders().get(":message-type").getString());
+        assertEquals(event, JSON.readTree(Base64.getDecoder().decode(payload.path("bytes").asText())));
+        String padding = payload.path("p").asText();
+        assertFalse(padding.isEmpty());
+        assertTrue("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".startsWith(padding), padding);
+        assertTrue(frame.delta());
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------
 
     private static String minimal(String prompt) {
@@ -390,6 +546,23 @@ class SimulatedClaudeTest {
                 failure(http1.invokeModel(r -> r.modelId(modelId).body(SdkBytes.fromUtf8String(body)))));
         assertEquals(400, validation.statusCode());
         return validation.awsErrorDetails().errorMessage();
+    }
+
+    private Chunks stream(Protocol protocol, String modelId, String body) throws Exception {
+        Chunks chunks = new Chunks();
+        (protocol == Protocol.HTTP2 ? http2 : http1)
+                .invokeModelWithResponseStream(r -> r.modelId(modelId).body(SdkBytes.fromUtf8String(body)),
+                        chunks.handler())
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return chunks;
+    }
+
+    private Throwable streamFailure(String modelId, String body) {
+        Chunks chunks = new Chunks();
+        Throwable failure = failure(http2.invokeModelWithResponseStream(
+                r -> r.modelId(modelId).body(SdkBytes.fromUtf8String(body)), chunks.handler()));
+        assertEquals(List.of(), chunks.events);
+        return failure;
     }
 
     private static Throwable failure(CompletableFuture<?> future) {
@@ -421,5 +594,62 @@ class SimulatedClaudeTest {
         ObjectNode copy = usage.deepCopy();
         copy.remove("output_tokens");
         return copy;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "waited in vain for " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    /** Collects the Anthropic events of an InvokeModelWithResponseStream, decoded from each PayloadPart's bytes. */
+    private static final class Chunks {
+        final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
+        volatile String contentType;
+        volatile long firstChunkNanos;
+
+        InvokeModelWithResponseStreamResponseHandler handler() {
+            Consumer<software.amazon.awssdk.services.bedrockruntime.model.PayloadPart> onChunk = part -> {
+                if (events.isEmpty()) {
+                    firstChunkNanos = System.nanoTime();
+                }
+                events.add(read(part.bytes().asByteArray()));
+            };
+            return InvokeModelWithResponseStreamResponseHandler.builder()
+                    .onResponse(response -> contentType = response.contentType())
+                    .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
+                            .onChunk(onChunk)
+                            .onDefault(other -> events.add(JSON.createObjectNode().put("type", "unknown " + other)))
+                            .build())
+                    .build();
+        }
+
+        List<String> types() {
+            synchronized (events) {
+                return events.stream().map(event -> event.path("type").asText()).toList();
+            }
+        }
+
+        /** The {@code field} of every delta of the block at {@code index}, joined. */
+        String deltas(int index, String field) {
+            StringBuilder joined = new StringBuilder();
+            synchronized (events) {
+                events.stream()
+                        .filter(event -> event.path("type").asText().equals("content_block_delta"))
+                        .filter(event -> event.path("index").asInt() == index)
+                        .forEach(event -> joined.append(event.path("delta").path(field).asText("")));
+            }
+            return joined.toString();
+        }
+
+        private static JsonNode read(byte[] bytes) {
+            try {
+                return JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+            } catch (Exception e) {
+                throw new AssertionError("chunk bytes are not JSON", e);
+            }
+        }
     }
 }
