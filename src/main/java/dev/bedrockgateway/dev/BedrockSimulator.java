@@ -59,7 +59,9 @@ import software.amazon.awssdk.eventstream.Message;
  * anthropic.claude} (base ids, cross-region inference profile ids, ARNs), the Titan, Cohere and Nova embedding
  * bodies for theirs;</li>
  * <li>{@code /model/{modelId}/invoke-with-response-stream}: the Messages API's stream events, each in a {@code chunk}
- * frame, for Claude ids only.</li>
+ * frame, for Claude ids only;</li>
+ * <li>{@code /model/{modelId}/count-tokens}: the input tokens InvokeModel (Claude) or Converse would report for the
+ * same request, for Claude foundation-model ids (an inference profile is refused, as by Bedrock).</li>
  * </ul>
  * HTTP/1.1 and HTTP/2 (h2c with prior knowledge, or ALPN over TLS) on one port.
  * Requests must carry SigV4 material of the right shape ({@code Authorization} and {@code X-Amz-Date}); the signature
@@ -123,7 +125,7 @@ public final class BedrockSimulator implements AutoCloseable {
     private static final String PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
     private static final Pattern ROUTE = Pattern.compile(
-            "^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream)$");
+            "^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$");
 
     /**
      * Shape of a SigV4 {@code Authorization} header; the signature itself is not recomputed. See
@@ -337,7 +339,8 @@ public final class BedrockSimulator implements AutoCloseable {
                         invoke(response, modelId, json, started);
                     }
                 }
-                default -> invokeClaudeStream(response, modelId, json, started);
+                case "invoke-with-response-stream" -> invokeClaudeStream(response, modelId, json, started);
+                default -> countTokens(response, modelId, json);
             }
         } catch (AwsError e) {
             sendError(response, e);
@@ -391,13 +394,13 @@ public final class BedrockSimulator implements AutoCloseable {
         }
     }
 
-    private static JsonNode parseJson(Buffer body) {
+    private static ObjectNode parseJson(Buffer body) {
         try {
             JsonNode json = JSON.readTree(body.getBytes());
             if (json == null || !json.isObject()) {
                 throw AwsError.validation("Malformed input request: the body must be a JSON object");
             }
-            return json;
+            return (ObjectNode) json;
         } catch (JsonProcessingException e) {
             throw AwsError.validation("Malformed input request: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -473,6 +476,49 @@ public final class BedrockSimulator implements AutoCloseable {
                     .map(event -> chunkFrame(event).bytes()).toList();
             return new Streamed(frames, lastDelta + 1, cycle);
         });
+    }
+
+    /**
+     * CountTokens (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html): the input
+     * tokens InvokeModel or Converse would report for the same request, cached or not ({@code input_tokens +
+     * cache_creation_input_tokens + cache_read_input_tokens}). Like Bedrock, it takes foundation-model ids only.
+     */
+    private void countTokens(HttpServerResponse response, String modelId, JsonNode request) {
+        if (!ModelIds.isFoundationModel(modelId)) {
+            throw AwsError.validation("The provided model identifier is invalid.");
+        }
+        if (!ClaudeModels.isClaude(modelId)) {
+            throw AwsError.validation("The provided model doesn't support counting tokens.");
+        }
+        JsonNode input = request.path("input");
+        if (input.has("invokeModel") == input.has("converse")) {
+            throw AwsError.validation("1 validation error detected: Value at 'input' failed to satisfy constraint: "
+                    + "Member must have exactly one of invokeModel, converse set");
+        }
+        SimulatedClaude.Counted counted;
+        if (input.has("invokeModel")) {
+            counted = SimulatedClaude.count(modelId, decodedBody(input.path("invokeModel").path("body")));
+        } else {
+            SimulatedModel.Reply reply = SimulatedModel.respond(modelId, input.path("converse"), 0);
+            counted = new SimulatedClaude.Counted(reply.inputTokens(), reply.directives());
+        }
+        if (answers(counted.directives())) {
+            later(latency(counted.directives()),
+                    () -> sendJson(response, JSON.createObjectNode().put("inputTokens", counted.inputTokens())));
+        }
+    }
+
+    /** The InvokeModel body inside a CountTokens request: a blob, so base64 in restJson1. */
+    private static ObjectNode decodedBody(JsonNode body) {
+        if (!body.isTextual()) {
+            throw AwsError.validation("1 validation error detected: Value null at 'input.invokeModel.body' failed to "
+                    + "satisfy constraint: Member must not be null");
+        }
+        try {
+            return parseJson(Buffer.buffer(Base64.getDecoder().decode(body.asText())));
+        } catch (IllegalArgumentException e) {
+            throw AwsError.validation("Malformed input request: input.invokeModel.body is not base64");
+        }
     }
 
     /** An answer in one piece (not a stream) either comes whole or, when asked to stall or not to end, never. */

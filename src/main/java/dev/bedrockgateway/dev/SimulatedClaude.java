@@ -84,6 +84,10 @@ final class SimulatedClaude {
             PromptCache.Usage input, boolean caching, int outputTokens, Directives directives) {
     }
 
+    /** A request's input tokens as CountTokens reports them, and its directives. */
+    record Counted(int inputTokens, Directives directives) {
+    }
+
     private static final String THINKING = "Simulated thinking about: ";
     private static final String ID_CHARACTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz123456789";
 
@@ -107,6 +111,13 @@ final class SimulatedClaude {
         PromptCache.Usage input = cache.use(model, segments);
         boolean caching = segments.stream().anyMatch(segment -> segment.breakpointTtl() != null);
         return answer(modelId, model, body, turn, new Accounting(input, caching, directives));
+    }
+
+    /** The input tokens {@link #respond} would report for {@code body}, cached or not; touches no cache. */
+    static Counted count(String modelId, JsonNode body) {
+        ClaudeValidation.validate(modelId, body);
+        Directives directives = Directives.parse(lastUserTurn(body.path("messages")).text());
+        return new Counted(PromptCache.total(segments(body)), directives);
     }
 
     /** The InvokeModel response body. */

@@ -46,8 +46,14 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
 import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.CountTokensInput;
+import software.amazon.awssdk.services.bedrockruntime.model.CountTokensResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
@@ -528,6 +534,59 @@ class SimulatedClaudeTest {
         assertTrue(frame.delta());
     }
 
+    // --- CountTokens --------------------------------------------------------------------------------------------
+
+    @Test
+    void countTokensEqualsTheInputTokensInvokeReports() throws Exception {
+        String body = """
+                {%s,"max_tokens":100,"system":[{"type":"text","text":"%s Keep answers short and plain",
+                  "cache_control":{"type":"ephemeral"}}],%s,
+                 "messages":[{"role":"user","content":"What is the weather?"},
+                  {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{}}]},
+                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"warm and dry"}]}]}"""
+                .formatted(VERSION, UUID.randomUUID(), TOOLS);
+        int counted = countTokens(SONNET_BASE, CountTokensInput.fromInvokeModel(r -> r.body(SdkBytes.fromUtf8String(body))));
+        assertEquals(6 + 4 + 3, counted);
+
+        for (int call = 0; call < 2; call++) {
+            JsonNode usage = json(invoke(Protocol.HTTP1_1, SONNET, body)).get("usage");
+            assertEquals(counted, usage.path("input_tokens").asInt() + usage.path("cache_creation_input_tokens").asInt()
+                    + usage.path("cache_read_input_tokens").asInt(), usage.toString());
+        }
+    }
+
+    @Test
+    void countTokensForAConverseRequestEqualsConversesInputTokens() throws Exception {
+        software.amazon.awssdk.services.bedrockruntime.model.Message hello =
+                software.amazon.awssdk.services.bedrockruntime.model.Message.builder().role(ConversationRole.USER)
+                        .content(ContentBlock.fromText("Hello there simulator")).build();
+        ConverseResponse converse = http1.converse(r -> r.modelId(SONNET_BASE).messages(hello)
+                .system(SystemContentBlock.fromText("Be brief"))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+
+        int counted = countTokens(SONNET_BASE, CountTokensInput.fromConverse(r -> r.messages(hello)
+                .system(SystemContentBlock.fromText("Be brief"))));
+        assertEquals(converse.usage().inputTokens(), counted);
+        assertEquals(5, counted);
+    }
+
+    @Test
+    void countTokensTakesClaudeFoundationModelsAndValidBodiesOnly() {
+        CountTokensInput input = CountTokensInput.fromInvokeModel(r -> r.body(SdkBytes.fromUtf8String(minimal("hi"))));
+        for (String profile : List.of(SONNET, "arn:aws:bedrock:us-east-1:123456789012:inference-profile/" + SONNET)) {
+            assertEquals("The provided model identifier is invalid.", countRefusal(profile, input));
+        }
+        assertEquals("The provided model doesn't support counting tokens.",
+                countRefusal("amazon.titan-embed-text-v2:0", input));
+        assertEquals("model: Extra inputs are not permitted", countRefusal(SONNET_BASE,
+                CountTokensInput.fromInvokeModel(r -> r.body(SdkBytes.fromUtf8String(
+                        "{" + VERSION + ",\"model\":\"x\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"hi\"}]}")))));
+
+        assertInstanceOf(ThrottlingException.class, failure(http1.countTokens(r -> r.modelId(SONNET_BASE)
+                .input(CountTokensInput.fromInvokeModel(b -> b.body(SdkBytes.fromUtf8String(
+                        minimal("simulate:throttle"))))))));
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------
 
     private static String minimal(String prompt) {
@@ -545,6 +604,18 @@ class SimulatedClaudeTest {
         ValidationException validation = assertInstanceOf(ValidationException.class,
                 failure(http1.invokeModel(r -> r.modelId(modelId).body(SdkBytes.fromUtf8String(body)))));
         assertEquals(400, validation.statusCode());
+        return validation.awsErrorDetails().errorMessage();
+    }
+
+    private int countTokens(String modelId, CountTokensInput input) throws Exception {
+        CountTokensResponse response = http1.countTokens(r -> r.modelId(modelId).input(input))
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return response.inputTokens();
+    }
+
+    private String countRefusal(String modelId, CountTokensInput input) {
+        ValidationException validation = assertInstanceOf(ValidationException.class,
+                failure(http1.countTokens(r -> r.modelId(modelId).input(input))));
         return validation.awsErrorDetails().errorMessage();
     }
 
