@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,17 +47,29 @@ import software.amazon.awssdk.eventstream.Message;
 /**
  * A local stand-in for the Bedrock Runtime endpoint that speaks the real wire protocol (restJson1 plus
  * {@code application/vnd.amazon.eventstream}), so the unmodified AWS SDK client can be pointed at it with an
- * endpoint override. The chat model behind it is {@link SimulatedModel}, the embedding models {@link
- * SimulatedEmbeddings}.
+ * endpoint override. The chat model behind Converse is {@link SimulatedModel}, the one behind InvokeModel for Claude
+ * {@link SimulatedClaude} (which answers alike), the embedding models {@link SimulatedEmbeddings}.
  *
- * <p>Routes: {@code POST /model/{modelId}/converse}, {@code /converse-stream} and {@code /invoke}; see
+ * <p>Routes, all {@code POST}; see
  * <a href="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_Operations_Amazon_Bedrock_Runtime.html">the
- * Bedrock Runtime API reference</a>. HTTP/1.1 and HTTP/2 (h2c with prior knowledge, or ALPN over TLS) on one port.
+ * Bedrock Runtime API reference</a>:
+ * <ul>
+ * <li>{@code /model/{modelId}/converse} and {@code /converse-stream}: any model id;</li>
+ * <li>{@code /model/{modelId}/invoke}: Anthropic's Messages API in Bedrock's form for ids that contain {@code
+ * anthropic.claude} (base ids, cross-region inference profile ids, ARNs), the Titan, Cohere and Nova embedding
+ * bodies for theirs;</li>
+ * <li>{@code /model/{modelId}/invoke-with-response-stream}: the Messages API's stream events, each in a {@code chunk}
+ * frame, for Claude ids only;</li>
+ * <li>{@code /model/{modelId}/count-tokens}: the input tokens InvokeModel (Claude) or Converse would report for the
+ * same request, for Claude foundation-model ids (an inference profile is refused, as by Bedrock).</li>
+ * </ul>
+ * HTTP/1.1 and HTTP/2 (h2c with prior knowledge, or ALPN over TLS) on one port.
  * Requests must carry SigV4 material of the right shape ({@code Authorization} and {@code X-Amz-Date}); the signature
  * itself is not checked.
  *
- * <p>Directives: words in the last user turn (for InvokeModel, in the texts to embed) that steer the answer, for dev
- * mode and tests. Unknown {@code simulate:} words are refused with a 400 ValidationException.
+ * <p>Directives: words in the last user turn (for embeddings, in the texts to embed) that steer the answer, for dev
+ * mode and tests; they steer every route alike. Unknown {@code simulate:} words are refused with a 400
+ * ValidationException.
  * <ul>
  * <li>{@code simulate:throttle} (429 ThrottlingException), {@code simulate:error} (500 InternalServerException),
  * {@code simulate:denied} (403 AccessDeniedException), {@code simulate:unavailable} (503
@@ -63,10 +78,12 @@ import software.amazon.awssdk.eventstream.Message;
  * configured latency;</li>
  * <li>{@code simulate:gap-ms=N}: N ms between two content deltas of a stream instead of the configured gap (a slow
  * stream);</li>
- * <li>{@code simulate:stall}: a stream sends messageStart and its first delta, then stays silent until the client
- * goes away; a Converse or InvokeModel call is never answered;</li>
+ * <li>{@code simulate:stall}: a stream sends its start (messageStart, or message_start and the first
+ * content_block_start) and its first delta, then stays silent until the client goes away; a call without a stream is
+ * never answered;</li>
  * <li>{@code simulate:endless}: a stream never ends, its deltas repeat one gap apart (at least 50 ms, so that it does
- * not flood its client) until the client goes away; a Converse or InvokeModel call is never answered.</li>
+ * not flood its client) until the client goes away (a Messages API stream sends all its deltas, then repeats those of
+ * its last block); a call without a stream is never answered.</li>
  * </ul>
  * {@link #abandoned()} counts the answers whose client went away before they were complete, so that a test can see
  * that a cancelled call really stopped.
@@ -94,9 +111,21 @@ public final class BedrockSimulator implements AutoCloseable {
     private static final String REQUEST_ID = "x-amzn-requestid";
     private static final String ERROR_TYPE = "x-amzn-errortype";
     private static final String INPUT_TOKEN_COUNT = "x-amzn-bedrock-input-token-count";
+    private static final String OUTPUT_TOKEN_COUNT = "x-amzn-bedrock-output-token-count";
+    private static final String CACHE_READ_TOKEN_COUNT = "x-amzn-bedrock-cache-read-input-token-count";
+    private static final String CACHE_WRITE_TOKEN_COUNT = "x-amzn-bedrock-cache-write-input-token-count";
     private static final String INVOCATION_LATENCY = "x-amzn-bedrock-invocation-latency";
+    /** The content type of the model's own answer inside InvokeModelWithResponseStream's chunks. */
+    private static final String MODEL_CONTENT_TYPE = "x-amzn-bedrock-content-type";
 
-    private static final Pattern ROUTE = Pattern.compile("^/model/([^/]+)/(converse|converse-stream|invoke)$");
+    /**
+     * Bedrock pads each chunk with a prefix of this, of varying length, so that frame sizes do not give away the
+     * lengths of the tokens inside.
+     */
+    private static final String PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    private static final Pattern ROUTE = Pattern.compile(
+            "^/model/([^/]+)/(converse|converse-stream|invoke|invoke-with-response-stream|count-tokens)$");
 
     /**
      * Shape of a SigV4 {@code Authorization} header; the signature itself is not recomputed. See
@@ -142,6 +171,7 @@ public final class BedrockSimulator implements AutoCloseable {
 
     private final Vertx vertx;
     private final Settings settings;
+    private final SimulatedClaude claude;
     private final AtomicInteger abandoned = new AtomicInteger();
     private HttpServer server;
 
@@ -158,6 +188,7 @@ public final class BedrockSimulator implements AutoCloseable {
     public BedrockSimulator(Vertx vertx, Settings settings) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.claude = new SimulatedClaude(settings.replyWords());
     }
 
     /**
@@ -301,7 +332,15 @@ public final class BedrockSimulator implements AutoCloseable {
             switch (route.group(2)) {
                 case "converse" -> converse(response, modelId, json, started);
                 case "converse-stream" -> converseStream(response, modelId, json, started);
-                default -> invoke(response, modelId, json, started);
+                case "invoke" -> {
+                    if (ClaudeModels.isClaude(modelId)) {
+                        invokeClaude(response, modelId, json, started);
+                    } else {
+                        invoke(response, modelId, json, started);
+                    }
+                }
+                case "invoke-with-response-stream" -> invokeClaudeStream(response, modelId, json, started);
+                default -> countTokens(response, modelId, json);
             }
         } catch (AwsError e) {
             sendError(response, e);
@@ -355,13 +394,13 @@ public final class BedrockSimulator implements AutoCloseable {
         }
     }
 
-    private static JsonNode parseJson(Buffer body) {
+    private static ObjectNode parseJson(Buffer body) {
         try {
             JsonNode json = JSON.readTree(body.getBytes());
             if (json == null || !json.isObject()) {
                 throw AwsError.validation("Malformed input request: the body must be a JSON object");
             }
-            return json;
+            return (ObjectNode) json;
         } catch (JsonProcessingException e) {
             throw AwsError.validation("Malformed input request: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -379,19 +418,14 @@ public final class BedrockSimulator implements AutoCloseable {
 
     private void converseStream(HttpServerResponse response, String modelId, JsonNode request, long started) {
         SimulatedModel.Reply reply = SimulatedModel.respond(modelId, request, settings.replyWords());
-        Directives directives = reply.directives();
-        later(latency(directives), () -> {
+        serveStream(response, reply.directives(), Map.of(), gap -> {
             List<SimulatedModel.StreamEvent> events = SimulatedModel.streamEvents(reply, elapsedMillis(started));
-            response.setStatusCode(200)
-                    .putHeader(CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE)
-                    .setChunked(true);
-            Duration gap = directives.gap() != null ? directives.gap() : settings.gap();
-            switch (directives.ending()) {
-                case COMPLETE -> stream(response, writes(events, !gap.isZero()).iterator(), gap, true);
-                case STALL -> stream(response, writes(events, true).subList(0, 1).iterator(), gap, false);
-                case ENDLESS -> stream(response, endless(events),
-                        gap.compareTo(ENDLESS_MIN_GAP) < 0 ? ENDLESS_MIN_GAP : gap, false);
+            List<Frame> frames = converseFrames(events);
+            int firstDelta = 0;
+            while (firstDelta < frames.size() - 1 && !frames.get(firstDelta).delta()) {
+                firstDelta++;
             }
+            return new Streamed(frames, firstDelta + 1, converseCycle(events));
         });
     }
 
@@ -408,6 +442,85 @@ public final class BedrockSimulator implements AutoCloseable {
         });
     }
 
+    private void invokeClaude(HttpServerResponse response, String modelId, JsonNode request, long started) {
+        SimulatedClaude.Reply reply = claude.respond(modelId, request);
+        if (!answers(reply.directives())) {
+            return;
+        }
+        later(latency(reply.directives()), () -> {
+            // Bedrock's accounting headers: the input count is the uncached part, the cache's parts have their own.
+            PromptCache.Usage input = reply.input();
+            response.putHeader(INPUT_TOKEN_COUNT, Integer.toString(input.uncached()))
+                    .putHeader(OUTPUT_TOKEN_COUNT, Integer.toString(reply.outputTokens()))
+                    .putHeader(CACHE_READ_TOKEN_COUNT, Integer.toString(input.read()))
+                    .putHeader(CACHE_WRITE_TOKEN_COUNT, Integer.toString(input.written()))
+                    .putHeader(INVOCATION_LATENCY, Long.toString(elapsedMillis(started)));
+            sendJson(response, SimulatedClaude.message(reply));
+        });
+    }
+
+    private void invokeClaudeStream(HttpServerResponse response, String modelId, JsonNode request, long started) {
+        if (!ClaudeModels.isClaude(modelId)) {
+            throw AwsError.validation("The simulator serves InvokeModelWithResponseStream only for Anthropic Claude "
+                    + "models, not " + modelId);
+        }
+        SimulatedClaude.Reply reply = claude.respond(modelId, request);
+        serveStream(response, reply.directives(), Map.of(MODEL_CONTENT_TYPE, "application/json"), gap -> {
+            List<ObjectNode> events = SimulatedClaude.streamEvents(reply, elapsedMillis(started), gap.toMillis());
+            List<Frame> frames = events.stream().map(BedrockSimulator::chunkFrame).toList();
+            int lastDelta = frames.size() - 1;
+            while (lastDelta > 0 && !frames.get(lastDelta).delta()) {
+                lastDelta--;
+            }
+            List<Buffer> cycle = SimulatedClaude.repeatedDeltas(events).stream()
+                    .map(event -> chunkFrame(event).bytes()).toList();
+            return new Streamed(frames, lastDelta + 1, cycle);
+        });
+    }
+
+    /**
+     * CountTokens (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html): the input
+     * tokens InvokeModel or Converse would report for the same request, cached or not ({@code input_tokens +
+     * cache_creation_input_tokens + cache_read_input_tokens}). Like Bedrock, it takes foundation-model ids only.
+     */
+    private void countTokens(HttpServerResponse response, String modelId, JsonNode request) {
+        if (!ModelIds.isFoundationModel(modelId)) {
+            throw AwsError.validation("The provided model identifier is invalid.");
+        }
+        if (!ClaudeModels.isClaude(modelId)) {
+            throw AwsError.validation("The provided model doesn't support counting tokens.");
+        }
+        JsonNode input = request.path("input");
+        if (input.has("invokeModel") == input.has("converse")) {
+            throw AwsError.validation("1 validation error detected: Value at 'input' failed to satisfy constraint: "
+                    + "Member must have exactly one of invokeModel, converse set");
+        }
+        SimulatedClaude.Counted counted;
+        if (input.has("invokeModel")) {
+            counted = SimulatedClaude.count(modelId, decodedBody(input.path("invokeModel").path("body")));
+        } else {
+            SimulatedModel.Reply reply = SimulatedModel.respond(modelId, input.path("converse"), 0);
+            counted = new SimulatedClaude.Counted(reply.inputTokens(), reply.directives());
+        }
+        if (answers(counted.directives())) {
+            later(latency(counted.directives()),
+                    () -> sendJson(response, JSON.createObjectNode().put("inputTokens", counted.inputTokens())));
+        }
+    }
+
+    /** The InvokeModel body inside a CountTokens request: a blob, so base64 in restJson1. */
+    private static ObjectNode decodedBody(JsonNode body) {
+        if (!body.isTextual()) {
+            throw AwsError.validation("1 validation error detected: Value null at 'input.invokeModel.body' failed to "
+                    + "satisfy constraint: Member must not be null");
+        }
+        try {
+            return parseJson(Buffer.buffer(Base64.getDecoder().decode(body.asText())));
+        } catch (IllegalArgumentException e) {
+            throw AwsError.validation("Malformed input request: input.invokeModel.body is not base64");
+        }
+    }
+
     /** An answer in one piece (not a stream) either comes whole or, when asked to stall or not to end, never. */
     private static boolean answers(Directives directives) {
         return directives.ending() == Directives.Ending.COMPLETE;
@@ -417,57 +530,103 @@ public final class BedrockSimulator implements AutoCloseable {
         return directives.latency() != null ? directives.latency() : settings.latency();
     }
 
+    /** One event-stream frame; a delta carries generated content, and a paced stream leaves a gap before each. */
+    record Frame(Buffer bytes, boolean delta) {
+    }
+
+    /**
+     * A stream answer: its frames, and how it goes on when asked never to end: its first {@code opening} frames as
+     * paced, then the writes of {@code cycle} over and over.
+     */
+    private record Streamed(List<Frame> frames, int opening, List<Buffer> cycle) {
+    }
+
+    /**
+     * Serves a stream after the latency, as {@code directives} ask: whole, stalled after its first delta, or endless.
+     * The frames are made only then, so that they can report the latency.
+     */
+    private void serveStream(HttpServerResponse response, Directives directives, Map<String, String> headers,
+            Function<Duration, Streamed> answer) {
+        later(latency(directives), () -> {
+            Duration gap = directives.gap() != null ? directives.gap() : settings.gap();
+            Streamed streamed = answer.apply(gap);
+            response.setStatusCode(200)
+                    .putHeader(CONTENT_TYPE, EVENT_STREAM_CONTENT_TYPE)
+                    .setChunked(true);
+            headers.forEach(response::putHeader);
+            switch (directives.ending()) {
+                case COMPLETE -> stream(response, writes(streamed.frames(), !gap.isZero()).iterator(), gap, true);
+                case STALL -> stream(response, writes(streamed.frames(), true).subList(0, 1).iterator(), gap, false);
+                case ENDLESS -> stream(response, endless(streamed),
+                        gap.compareTo(ENDLESS_MIN_GAP) < 0 ? ENDLESS_MIN_GAP : gap, false);
+            }
+        });
+    }
+
     /**
      * The frames of a stream grouped into writes. Paced, the first write carries the frames up to the first content
      * delta, each further delta starts a write of its own (a gap after the previous one, as a model generates
      * tokens), and the frames after the last delta go with it. Unpaced, it all goes in one write.
      */
-    static List<Buffer> writes(List<SimulatedModel.StreamEvent> events, boolean paced) {
+    static List<Buffer> writes(List<Frame> frames, boolean paced) {
         List<Buffer> writes = new ArrayList<>();
         Buffer current = Buffer.buffer();
         boolean sawDelta = false;
-        for (SimulatedModel.StreamEvent event : events) {
-            boolean delta = event.type().equals("contentBlockDelta");
-            if (paced && delta && sawDelta) {
+        for (Frame frame : frames) {
+            if (paced && frame.delta() && sawDelta) {
                 writes.add(current);
                 current = Buffer.buffer();
             }
-            sawDelta |= delta;
-            current.appendBuffer(encodeFrame(event));
+            sawDelta |= frame.delta();
+            current.appendBuffer(frame.bytes());
         }
         writes.add(current);
         return writes;
     }
 
-    /**
-     * The first write of the paced stream, then its content deltas again and again; the first word again after the
-     * last gets the space it lacked at the start.
-     */
-    private static Iterator<Buffer> endless(List<SimulatedModel.StreamEvent> events) {
-        Buffer first = writes(events, true).get(0);
-        List<SimulatedModel.StreamEvent> deltas = events.stream()
-                .filter(event -> event.type().equals("contentBlockDelta")).toList();
-        if (deltas.isEmpty()) {
-            return List.of(first).iterator();
-        }
-        List<Buffer> cycle = new ArrayList<>();
-        deltas.subList(1, deltas.size()).forEach(delta -> cycle.add(encodeFrame(delta)));
-        cycle.add(encodeFrame(spaced(deltas.get(0))));
+    static List<Frame> converseFrames(List<SimulatedModel.StreamEvent> events) {
+        return events.stream()
+                .map(event -> new Frame(encodeFrame(event), event.type().equals("contentBlockDelta")))
+                .toList();
+    }
+
+    /** A stream's opening writes, paced, then its cycle again and again. */
+    private static Iterator<Buffer> endless(Streamed streamed) {
+        List<Buffer> opening = writes(streamed.frames().subList(0, streamed.opening()), true);
+        List<Buffer> cycle = streamed.cycle();
         return new Iterator<>() {
             private long written;
 
             @Override
             public boolean hasNext() {
-                return true;
+                return written < opening.size() || !cycle.isEmpty();
             }
 
             @Override
             public Buffer next() {
-                Buffer write = written == 0 ? first : cycle.get((int) ((written - 1) % cycle.size()));
+                Buffer write = written < opening.size()
+                        ? opening.get((int) written)
+                        : cycle.get((int) ((written - opening.size()) % cycle.size()));
                 written++;
                 return write;
             }
         };
+    }
+
+    /**
+     * What an endless ConverseStream repeats after its first delta: its other content deltas, then the first again
+     * with the space before it that it lacked at the start.
+     */
+    private static List<Buffer> converseCycle(List<SimulatedModel.StreamEvent> events) {
+        List<SimulatedModel.StreamEvent> deltas = events.stream()
+                .filter(event -> event.type().equals("contentBlockDelta")).toList();
+        if (deltas.isEmpty()) {
+            return List.of();
+        }
+        List<Buffer> cycle = new ArrayList<>();
+        deltas.subList(1, deltas.size()).forEach(delta -> cycle.add(encodeFrame(delta)));
+        cycle.add(encodeFrame(spaced(deltas.get(0))));
+        return cycle;
     }
 
     private static SimulatedModel.StreamEvent spaced(SimulatedModel.StreamEvent delta) {
@@ -506,11 +665,27 @@ public final class BedrockSimulator implements AutoCloseable {
      * ConverseStreamOutput} member from {@code :event-type}.
      */
     static Buffer encodeFrame(SimulatedModel.StreamEvent event) {
+        return encodeFrame(event.type(), event.payload());
+    }
+
+    /**
+     * An InvokeModelWithResponseStream {@code chunk} frame
+     * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_PayloadPart.html): the model's event JSON,
+     * base64 in {@code bytes}, which the SDK hands over as a PayloadPart, and Bedrock's padding in {@code p}.
+     */
+    static Frame chunkFrame(ObjectNode event) {
+        ObjectNode payload = JSON.createObjectNode()
+                .put("bytes", Base64.getEncoder().encodeToString(event.toString().getBytes(StandardCharsets.UTF_8)))
+                .put("p", PADDING.substring(0, ThreadLocalRandom.current().nextInt(1, PADDING.length() + 1)));
+        return new Frame(encodeFrame("chunk", payload), SimulatedClaude.isDelta(event));
+    }
+
+    private static Buffer encodeFrame(String eventType, ObjectNode payloadJson) {
         Map<String, HeaderValue> headers = new LinkedHashMap<>();
-        headers.put(":event-type", HeaderValue.fromString(event.type()));
+        headers.put(":event-type", HeaderValue.fromString(eventType));
         headers.put(":content-type", HeaderValue.fromString("application/json"));
         headers.put(":message-type", HeaderValue.fromString("event"));
-        byte[] payload = event.payload().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] payload = payloadJson.toString().getBytes(StandardCharsets.UTF_8);
         ByteBuffer frame = new Message(headers, payload).toByteBuffer();
         byte[] bytes = new byte[frame.remaining()];
         frame.get(bytes);

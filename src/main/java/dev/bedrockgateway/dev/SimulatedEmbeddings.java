@@ -35,9 +35,6 @@ final class SimulatedEmbeddings {
     record Result(ObjectNode body, int inputTokens, Directives directives) {
     }
 
-    /** Geography prefixes of cross-region inference profile ids, e.g. {@code us.amazon.titan-embed-text-v2:0}. */
-    private static final List<String> CROSS_REGION_PREFIXES =
-            List.of("us.", "us-gov.", "eu.", "apac.", "jp.", "au.", "ca.", "global.");
     private static final Set<Integer> TITAN_V2_DIMENSIONS = Set.of(256, 512, 1024);
     private static final Set<Integer> COHERE_V4_DIMENSIONS = Set.of(256, 512, 1024, 1536);
     private static final Set<String> COHERE_INPUT_TYPES =
@@ -71,7 +68,7 @@ final class SimulatedEmbeddings {
     }
 
     static Result invoke(String modelId, JsonNode body) {
-        String family = family(modelId);
+        String family = ModelIds.foundationModel(modelId);
         if (family.startsWith("amazon.titan-embed-text-v2")) {
             return titanV2(body);
         }
@@ -87,19 +84,8 @@ final class SimulatedEmbeddings {
         if (family.startsWith("amazon.nova-2-multimodal-embeddings")) {
             return nova(body);
         }
-        throw AwsError.validation("The simulator serves InvokeModel only for Titan, Cohere and Nova embedding models,"
-                + " not " + modelId + "; use Converse for chat models.");
-    }
-
-    /** The foundation-model id inside an ARN and/or a cross-region inference profile id. */
-    static String family(String modelId) {
-        String id = modelId.substring(modelId.lastIndexOf('/') + 1);
-        for (String prefix : CROSS_REGION_PREFIXES) {
-            if (id.startsWith(prefix)) {
-                return id.substring(prefix.length());
-            }
-        }
-        return id;
+        throw AwsError.validation("The simulator serves InvokeModel only for Anthropic Claude and the Titan, Cohere"
+                + " and Nova embedding models, not " + modelId + "; use Converse for other chat models.");
     }
 
     private static Result titanV2(JsonNode body) {

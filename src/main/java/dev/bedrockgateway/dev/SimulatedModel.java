@@ -70,8 +70,11 @@ final class SimulatedModel {
     record StreamEvent(String type, ObjectNode payload) {
     }
 
-    /** Text generated under the request's limits; {@code stopReason} is null when the model finished on its own. */
-    private record Generated(List<String> pieces, String stopReason) {
+    /**
+     * Text generated under the request's limits; {@code stopReason} is null when the model finished on its own, {@code
+     * stopSequence} the sequence it stopped at when that is the reason.
+     */
+    record Generated(List<String> pieces, String stopReason, String stopSequence) {
 
         String text() {
             return String.join("", pieces);
@@ -99,8 +102,8 @@ final class SimulatedModel {
         String userText = joinedText(lastUser.path("content"));
         Directives directives = Directives.parse(userText);
         int inputTokens = inputWords(request);
-        Limits limits = new Limits(request.path("inferenceConfig"), replyWords);
-        String prefix = "Simulated reply from " + modelId + ": ";
+        Limits limits = Limits.of(request.path("inferenceConfig"), replyWords);
+        String prefix = replyPrefix(modelId);
 
         List<String> toolResults = toolResultTexts(lastUser.path("content"));
         if (!toolResults.isEmpty()) {
@@ -110,12 +113,27 @@ final class SimulatedModel {
         if (toolSpec == null) {
             return textReply(prefix + userText, limits, inputTokens, directives);
         }
-        String lead = EXPLAIN_WORD.matcher(userText).find() ? prefix + userText : null;
+        String lead = asksToExplain(userText) ? prefix + userText : null;
         return toolReply(lead, toolSpec, limits, inputTokens, directives);
     }
 
     static int words(String text) {
         return pieces(text).size();
+    }
+
+    /** What every text reply starts with. */
+    static String replyPrefix(String modelId) {
+        return "Simulated reply from " + modelId + ": ";
+    }
+
+    /** Whether the user's text asks for a tool call when the tool choice leaves it to the model. */
+    static boolean asksForTool(String userText) {
+        return TOOL_WORD.matcher(userText).find();
+    }
+
+    /** Whether the user's text asks for a text block before the tool call. */
+    static boolean asksToExplain(String userText) {
+        return EXPLAIN_WORD.matcher(userText).find();
     }
 
     static ObjectNode converseResponse(Reply reply, long latencyMs) {
@@ -231,31 +249,48 @@ final class SimulatedModel {
         return new Reply(content, "tool_use", inputTokens, outputTokens, directives);
     }
 
-    /** The request's {@code inferenceConfig} and the simulator's fixed reply length (0: none). */
-    private record Limits(JsonNode inferenceConfig, int replyWords) {
+    /**
+     * What bounds a text: the request's token limit (null: none) and stop sequences, and the simulator's fixed reply
+     * length (0: none).
+     */
+    record Limits(Integer maxTokens, List<String> stopSequences, int replyWords) {
+
+        static Limits of(JsonNode inferenceConfig, int replyWords) {
+            JsonNode maxTokens = inferenceConfig.path("maxTokens");
+            List<String> stopSequences = new ArrayList<>();
+            inferenceConfig.path("stopSequences").forEach(sequence -> stopSequences.add(sequence.asText("")));
+            return new Limits(maxTokens.isInt() ? maxTokens.intValue() : null, stopSequences, replyWords);
+        }
     }
 
     /**
      * Sizes the text to the fixed reply length if there is one, then applies stop sequences (cut before the earliest
-     * one) and {@code maxTokens} (whichever a model hits first).
+     * one) and the token limit (whichever a model hits first).
      */
-    private static Generated generate(String reply, Limits limits) {
-        JsonNode inferenceConfig = limits.inferenceConfig();
+    static Generated generate(String reply, Limits limits) {
         String full = limits.replyWords() > 0 ? resized(reply, limits.replyWords()) : reply;
         String text = full;
         String stopReason = null;
-        int cut = earliestStopSequence(full, inferenceConfig.path("stopSequences"));
+        String stopSequence = null;
+        int cut = -1;
+        for (String stop : limits.stopSequences()) {
+            int at = stop.isEmpty() ? -1 : full.indexOf(stop);
+            if (at >= 0 && (cut < 0 || at < cut)) {
+                cut = at;
+                stopSequence = stop;
+            }
+        }
         if (cut >= 0) {
             text = full.substring(0, cut);
             stopReason = "stop_sequence";
         }
         List<String> pieces = pieces(text);
-        JsonNode maxTokens = inferenceConfig.path("maxTokens");
-        if (maxTokens.isInt() && pieces.size() > maxTokens.intValue()) {
-            pieces = pieces.subList(0, maxTokens.intValue());
+        if (limits.maxTokens() != null && pieces.size() > limits.maxTokens()) {
+            pieces = pieces.subList(0, limits.maxTokens());
             stopReason = "max_tokens";
+            stopSequence = null;
         }
-        return new Generated(pieces, stopReason);
+        return new Generated(pieces, stopReason, stopSequence);
     }
 
     /** {@code text}'s words, repeated as often as needed, up to exactly {@code words} of them. */
@@ -273,19 +308,7 @@ final class SimulatedModel {
         return resized.toString();
     }
 
-    private static int earliestStopSequence(String text, JsonNode stopSequences) {
-        int earliest = -1;
-        for (JsonNode sequence : stopSequences) {
-            String stop = sequence.asText("");
-            int at = stop.isEmpty() ? -1 : text.indexOf(stop);
-            if (at >= 0 && (earliest < 0 || at < earliest)) {
-                earliest = at;
-            }
-        }
-        return earliest;
-    }
-
-    private static List<String> pieces(String text) {
+    static List<String> pieces(String text) {
         List<String> pieces = new ArrayList<>();
         Matcher matcher = PIECE.matcher(text);
         while (matcher.find()) {
@@ -300,7 +323,7 @@ final class SimulatedModel {
         if (choice.has("tool")) {
             return Validation.toolSpec(toolConfig, choice.path("tool").path("name").asText());
         }
-        if (choice.has("any") || TOOL_WORD.matcher(userText).find()) {
+        if (choice.has("any") || asksForTool(userText)) {
             for (JsonNode tool : toolConfig.path("tools")) {
                 if (tool.has("toolSpec")) {
                     return tool.get("toolSpec");

@@ -454,9 +454,9 @@ class BedrockSimulatorTest {
     }
 
     @Test
-    void invokeRejectsChatModelsAndBadEmbeddingParameters() {
-        String chat = invokeValidationMessage(CLAUDE, "{\"inputText\":\"hi\"}");
-        assertTrue(chat.contains("only for Titan, Cohere and Nova embedding models"), chat);
+    void invokeRejectsOtherChatModelsAndBadEmbeddingParameters() {
+        String chat = invokeValidationMessage("meta.llama3-8b-instruct-v1:0", "{\"inputText\":\"hi\"}");
+        assertTrue(chat.contains("only for Anthropic Claude and the Titan, Cohere and Nova embedding models"), chat);
 
         String dimensions =
                 invokeValidationMessage("amazon.titan-embed-text-v2:0", "{\"inputText\":\"hi\",\"dimensions\":300}");
@@ -590,12 +590,12 @@ class BedrockSimulatorTest {
         // messageStart, 5 deltas ("Simulated reply from <id>: hi"), contentBlockStop, messageStop, metadata
         assertEquals(9, events.size());
 
-        List<Buffer> paced = BedrockSimulator.writes(events, true);
+        List<Buffer> paced = BedrockSimulator.writes(BedrockSimulator.converseFrames(events), true);
         assertEquals(5, paced.size());
         assertEquals(frames(events.subList(0, 2)), paced.get(0));
         assertEquals(frames(events.subList(2, 3)), paced.get(1));
         assertEquals(frames(events.subList(5, 9)), paced.get(4));
-        assertEquals(List.of(frames(events)), BedrockSimulator.writes(events, false));
+        assertEquals(List.of(frames(events)), BedrockSimulator.writes(BedrockSimulator.converseFrames(events), false));
     }
 
     @Test
