@@ -102,6 +102,29 @@ class GoldenMessagesTest {
         assertAdapted(dir, response);
     }
 
+    /** A failure after the stream started is one error event, and no message_stop: never a clean end. */
+    @org.junit.jupiter.api.Test
+    void aFailureMidStreamIsAnErrorEvent() {
+        bedrock.resetAll();
+        String start = "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_bdrk_9\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"content\":[],\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}";
+        bedrock.stubFor(post(urlPathEqualTo("/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0"
+                + "/invoke-with-response-stream")).willReturn(EventStreamFrames.stream()
+                        .event("chunk", "{\"bytes\":\"" + Base64.getEncoder().encodeToString(
+                                start.getBytes(StandardCharsets.UTF_8)) + "\"}")
+                        .exception("modelStreamErrorException", "The model stopped.").response()));
+
+        Response response = given().header("x-api-key", "sk-test-key-1").contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-haiku-4-5\",\"max_tokens\":50,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("event: message_start\ndata: " + start + "\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\n"
+                + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                + "\"message\":\"Bedrock failed: The model stopped.\"}}\n\n", response.asString());
+    }
+
     private static RequestSpecification request(Path dir) throws IOException {
         RequestSpecification request = given().header("x-api-key", "sk-test-key-1")
                 .header("anthropic-version", "2023-06-01").contentType(ContentType.JSON)
