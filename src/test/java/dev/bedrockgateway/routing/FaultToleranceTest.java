@@ -464,4 +464,28 @@ class FaultToleranceTest {
         seen.add(Vertx.currentContext() == context);
         return seen;
     }
+
+    /**
+     * Anthropic's Messages API gets the same retries and fallbacks: a Claude model Bedrock keeps refusing falls back
+     * to a model of another family, which answers through Converse, in Anthropic's shape.
+     */
+    @Test
+    void aClaudeMessageFallsBackToAnotherFamilyThroughConverse() {
+        bedrock.stubFor(post(urlPathMatching("/model/anthropic.claude-3-5-haiku.*/invoke")).willReturn(
+                ConverseReplies.error(503, "ServiceUnavailableException", "Bedrock is unavailable.")));
+        bedrock.stubFor(post(urlPathMatching("/model/amazon.nova-pro.*/converse"))
+                .willReturn(ConverseReplies.text("Nova here", "end_turn", 4, 2)));
+
+        Response response = given().header("x-api-key", "sk-test-key-1").contentType(ContentType.JSON)
+                .body("{\"model\":\"ft-claude\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"Hi\"}]}")
+                .post("/v1/messages");
+
+        assertEquals(200, response.statusCode(), response.asString());
+        assertEquals("message", response.jsonPath().getString("type"));
+        assertEquals("Nova here", response.jsonPath().getString("content[0].text"));
+        assertEquals(3, calls("/model/anthropic.claude-3-5-haiku.*/invoke"), "one call and two retries");
+        assertEquals(1, calls("/model/amazon.nova-pro.*/converse"));
+        assertEquals(1.0, metric("gateway_fallbacks_total", "from=\"ft-claude\"", "to=\"ft-claude-backup\""));
+    }
 }
