@@ -23,10 +23,25 @@ gc_sample() {
 CHAT_MODEL_PATH="/model/anthropic.claude-3-haiku-20240307-v1%3A0"
 EMBED_MODEL_PATH="/model/amazon.titan-embed-text-v2%3A0"
 
+# gateway_path ENDPOINT: the gateway's path of a benchmark endpoint (its body: write_bodies).
+gateway_path() {
+  case "$1" in
+    embed) echo /v1/embeddings ;;
+    messages|messages-stream) echo /v1/messages ;;
+    converse) echo /bedrock/model/bench-chat/converse ;;
+    *) echo /v1/chat/completions ;;
+  esac
+}
+
 # write_bodies DIR: the request bodies every tool sends, so that they measure the same requests: chat.json,
-# stream.json, embed.json (OpenAI, to the gateway) and converse.json, invoke.json (Bedrock, to the stand-in directly).
+# stream.json, embed.json (OpenAI, to the gateway), messages.json, messages-stream.json (Anthropic's, to the gateway;
+# bench-chat is a Claude model, so InvokeModel) and converse.json, invoke.json (Bedrock, to the stand-in directly, and
+# to the gateway's /bedrock routes).
 write_bodies() {
   echo '{"model":"bench-chat","messages":[{"role":"user","content":"Hi"}]}' >"$1/chat.json"
+  echo '{"model":"bench-chat","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}' >"$1/messages.json"
+  echo '{"model":"bench-chat","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Hi"}]}' \
+    >"$1/messages-stream.json"
   echo '{"model":"bench-chat","stream":true,"messages":[{"role":"user","content":"Hi"}]}' >"$1/stream.json"
   echo '{"model":"bench-embed","input":"hello"}' >"$1/embed.json"
   echo '{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"inferenceConfig":{}}' >"$1/converse.json"

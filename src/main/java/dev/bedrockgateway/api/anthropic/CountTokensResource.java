@@ -74,8 +74,9 @@ public class CountTokensResource extends MessagesEndpoint<CountTokensRequest> {
         CountTokensInput input;
         ObjectNode body = request.body();
         if (!body.has("max_tokens")) {
-            // The count takes a body InvokeModel would take, which requires max_tokens; it does not change the count.
-            body = body.deepCopy().put("max_tokens", 1);
+            // The count takes a body InvokeModel would take, which requires max_tokens (above a thinking budget); it
+            // does not change the count.
+            body = body.deepCopy().put("max_tokens", body.path("thinking").path("budget_tokens").asInt(0) + 1);
         }
         MessagesRequest counted = new MessagesRequest(body, request.model(), false, 1, request.betas());
         MessagesTranslation translation = MessagesResource.translation(counted, deployment, features);

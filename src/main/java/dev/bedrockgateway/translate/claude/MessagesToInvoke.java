@@ -76,6 +76,8 @@ public final class MessagesToInvoke {
         JsonNode bodyBetas = request.get("anthropic_beta");
         if (bodyBetas != null && bodyBetas.isArray()) {
             bodyBetas.forEach(flag -> betas.add(flag.asText()));
+        } else if (bodyBetas != null && bodyBetas.isTextual()) {
+            betas.add(bodyBetas.asText());
         }
         List<JsonNode> movedSystem = new ArrayList<>(0);
         JsonNode messages = messages(request.get("messages"), movedSystem, notes);
