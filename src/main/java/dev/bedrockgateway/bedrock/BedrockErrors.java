@@ -6,11 +6,13 @@ import java.util.concurrent.ExecutionException;
 
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
+import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
 import software.amazon.awssdk.services.bedrockruntime.model.InternalServerException;
 import software.amazon.awssdk.services.bedrockruntime.model.ModelErrorException;
 import software.amazon.awssdk.services.bedrockruntime.model.ModelNotReadyException;
@@ -112,6 +114,90 @@ public final class BedrockErrors {
                     null, t, true);
         }
         return error(500, ErrorTypes.SERVER, "internal_error", "The gateway failed unexpectedly.", null, t, false);
+    }
+
+    /**
+     * A failure Bedrock answered on the wire, read by the gateway itself rather than by the SDK (the relay of Bedrock's
+     * own API, {@link BedrockRelay}): the same failure the SDK's modelled exception for that error code would be, so
+     * that this table stays the one place deciding status, type and retries. The SDK exception built here is the
+     * cause, so Bedrock's own code and status reach a client of Bedrock's API ({@code api.bedrock.BedrockApiErrors}).
+     *
+     * @param errorCode {@code x-amzn-ErrorType} (anything after ':' is dropped), a body's {@code __type} (anything
+     *        up to '#' is dropped), or an event stream's {@code :exception-type} ({@code throttlingException})
+     * @param status the HTTP status Bedrock answered with, or 0 for an exception frame (which has none): then the
+     *        status Bedrock documents for the error
+     * @param message Bedrock's message, may be null
+     * @param requestId {@code x-amzn-RequestId}, may be null
+     */
+    public static UpstreamFailure fromBedrock(String errorCode, int status, String message, String requestId) {
+        String code = errorCode(errorCode);
+        AwsServiceException.Builder builder = switch (code == null ? "" : code) {
+            case "ValidationException" -> ValidationException.builder();
+            case "AccessDeniedException" -> AccessDeniedException.builder();
+            case "ResourceNotFoundException" -> ResourceNotFoundException.builder();
+            case "ThrottlingException" -> ThrottlingException.builder();
+            case "ServiceQuotaExceededException" -> ServiceQuotaExceededException.builder();
+            case "ModelNotReadyException" -> ModelNotReadyException.builder();
+            case "ServiceUnavailableException" -> ServiceUnavailableException.builder();
+            case "ModelTimeoutException" -> ModelTimeoutException.builder();
+            case "InternalServerException" -> InternalServerException.builder();
+            case "ModelErrorException" -> ModelErrorException.builder();
+            case "ModelStreamErrorException" -> ModelStreamErrorException.builder();
+            default -> BedrockRuntimeException.builder();
+        };
+        int httpStatus = status > 0 ? status : documentedStatus(code);
+        AwsServiceException e = builder
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message)
+                        .serviceName("BedrockRuntime").build())
+                .statusCode(httpStatus).requestId(requestId).message(message).build();
+        OpenAiException failure = toOpenAi(e);
+        return failure instanceof UpstreamFailure upstream ? upstream
+                : new UpstreamFailure(failure.status(), failure.type(), failure.code(), failure.getMessage(),
+                        failure.headers(), e, false);
+    }
+
+    /**
+     * The exception name in an error code as Bedrock writes it: {@code ValidationException:http://internal...} (the
+     * header's namespace suffix), {@code com.amazon.coral#ValidationException} (a body's {@code __type}), or an
+     * event stream member {@code validationException}; null when there is none.
+     */
+    static String errorCode(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String code = raw.trim();
+        int colon = code.indexOf(':');
+        if (colon >= 0) {
+            code = code.substring(0, colon);
+        }
+        int hash = code.lastIndexOf('#');
+        if (hash >= 0) {
+            code = code.substring(hash + 1);
+        }
+        if (code.isEmpty()) {
+            return null;
+        }
+        return Character.toUpperCase(code.charAt(0)) + code.substring(1);
+    }
+
+    /**
+     * The status Bedrock documents for an error (its API reference, "Errors" of InvokeModelWithResponseStream and
+     * ConverseStream); an exception frame in a stream carries none.
+     */
+    static int documentedStatus(String code) {
+        if (code == null) {
+            return 500;
+        }
+        return switch (code) {
+            case "ValidationException", "ServiceQuotaExceededException" -> 400;
+            case "AccessDeniedException" -> 403;
+            case "ResourceNotFoundException" -> 404;
+            case "ModelTimeoutException" -> 408;
+            case "ModelErrorException", "ModelStreamErrorException" -> 424;
+            case "ThrottlingException", "ModelNotReadyException" -> 429;
+            case "ServiceUnavailableException" -> 503;
+            default -> 500;
+        };
     }
 
     private static Throwable unwrap(Throwable t) {
