@@ -33,6 +33,7 @@ import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
+import software.amazon.awssdk.services.bedrockruntime.endpoints.BedrockRuntimeEndpointProvider;
 
 /**
  * The Bedrock runtime clients: one {@link BedrockRuntimeAsyncClient} per region (catalog entries may name
@@ -51,6 +52,7 @@ public class BedrockClients {
     private final Instance<LocalBedrock> local;
     private final Vertx vertx;
     private final Map<String, BedrockRuntimeAsyncClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, URI> endpoints = new ConcurrentHashMap<>();
 
     private SdkAsyncHttpClient http;
     private ScheduledThreadPoolExecutor timeouts;
@@ -157,7 +159,23 @@ public class BedrockClients {
         return clients.computeIfAbsent(region, this::create);
     }
 
-    /** The credentials every client signs with (for readiness checks). */
+    /**
+     * The Bedrock runtime endpoint of {@code region}, as the region's client calls it: the override (tests, the
+     * simulator, a VPC endpoint) when there is one, else the SDK's own endpoint rules for the region
+     * ({@code https://bedrock-runtime.<region>.amazonaws.com}). For {@link BedrockRelay}, which builds its requests
+     * itself.
+     */
+    public URI endpoint(String region) {
+        return endpoints.computeIfAbsent(region, r -> endpoint.orElseGet(() -> BedrockRuntimeEndpointProvider
+                .defaultProvider().resolveEndpoint(p -> p.region(Region.of(r))).join().url()));
+    }
+
+    /** The HTTP client every region's client sends through, for {@link BedrockRelay}'s requests too. */
+    SdkAsyncHttpClient http() {
+        return http;
+    }
+
+    /** The credentials every client signs with (for readiness checks, and the relay's own signing). */
     public AwsCredentialsProvider credentials() {
         return credentials;
     }

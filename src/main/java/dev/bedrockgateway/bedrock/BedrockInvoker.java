@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithRespo
 import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
 
 /**
- * The one place that calls Bedrock. Turns the SDK's futures and event streams into {@link Uni}s and
+ * The one place that calls Bedrock through the SDK's clients (Bedrock's own API, relayed unchanged on
+ * {@code /bedrock/}, goes through {@link BedrockRelay} instead). Turns the SDK's futures and event streams into {@link Uni}s and
  * {@link Multi}s (cancelling either cancels the call) and every failure into an {@link OpenAiException} through
  * {@link BedrockErrors}.
  */
@@ -190,7 +191,8 @@ public class BedrockInvoker {
                 null, "The Bedrock stream stalled: no event within the gateway's stream idle timeout.");
     }
 
-    private static OpenAiException noFirstEvent() {
+    /** The failure of a stream whose first event did not come in time: retried, as nothing was relayed yet. */
+    static OpenAiException noFirstEvent() {
         return new UpstreamFailure(504, ErrorTypes.SERVER, "timeout",
                 "Bedrock did not start answering within the gateway's first-byte timeout.", null, null, true);
     }
