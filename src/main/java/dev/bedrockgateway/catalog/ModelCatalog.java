@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -38,6 +41,7 @@ public class ModelCatalog {
     private final GatewayConfig config;
     private final Vertx vertx;
     private volatile Catalog current;
+    private volatile NamesByBedrockId namesByBedrockId;
     private String lastText;
     private long reloadTimer = -1;
 
@@ -159,6 +163,36 @@ public class ModelCatalog {
             throw OpenAiException.invalidRequest("model", "You must provide a model parameter.");
         }
         return modelName;
+    }
+
+    /**
+     * The catalog's model name for what a client of Bedrock's own API puts in its path: a model name of the catalog,
+     * or a Bedrock model id (or inference profile id or ARN) a deployment of the catalog uses, which stands for the
+     * model name of the first such deployment in {@code model_list}. Anything else is returned as it is (and is then
+     * unknown to {@link #resolve}).
+     */
+    public String modelNameOf(String nameOrBedrockId) {
+        Catalog catalog = current;
+        if (catalog.find(nameOrBedrockId).isPresent()) {
+            return nameOrBedrockId;
+        }
+        NamesByBedrockId names = namesByBedrockId;
+        if (names == null || names.catalog() != catalog) {
+            names = NamesByBedrockId.of(catalog);
+            namesByBedrockId = names;
+        }
+        return names.names().getOrDefault(nameOrBedrockId, nameOrBedrockId);
+    }
+
+    /** Bedrock model ids to model names, for one catalog (made once per catalog loaded). */
+    private record NamesByBedrockId(Catalog catalog, Map<String, String> names) {
+        static NamesByBedrockId of(Catalog catalog) {
+            Map<String, String> names = new HashMap<>();
+            catalog.groups().values().stream().flatMap(List::stream)
+                    .sorted(Comparator.comparingInt(Deployment::entry))
+                    .forEach(d -> names.putIfAbsent(d.modelId(), d.modelName()));
+            return new NamesByBedrockId(catalog, Map.copyOf(names));
+        }
     }
 
     /**

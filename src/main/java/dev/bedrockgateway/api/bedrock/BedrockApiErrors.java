@@ -8,13 +8,14 @@ import dev.bedrockgateway.anthropic.AnthropicJson;
 import dev.bedrockgateway.api.ErrorReply;
 import dev.bedrockgateway.error.OpenAiException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
 
 /**
  * Bedrock's own error shape on the {@code /bedrock/} routes, so that the AWS SDKs raise their modelled exceptions:
  * the error code in {@code x-amzn-ErrorType}, the message in {@code {"message":...}} (restJson1,
  * https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization). An error Bedrock
- * itself answered keeps its code and status; the gateway's own refusals take the code Bedrock uses for the same
- * situation:
+ * itself answered keeps its code, status and (for the errors Bedrock models) message; the gateway's own refusals take
+ * the code Bedrock uses for the same situation:
  *
  * <pre>
  * gateway status   Bedrock status  x-amzn-ErrorType
@@ -38,15 +39,19 @@ public final class BedrockApiErrors {
         AwsServiceException upstream = upstream(e);
         String code;
         int status;
+        String message = e.getMessage();
         if (upstream != null && upstream.awsErrorDetails() != null
                 && upstream.awsErrorDetails().errorCode() != null) {
             code = upstream.awsErrorDetails().errorCode();
             status = upstream.statusCode();
+            if (modelled(upstream) && upstream.awsErrorDetails().errorMessage() != null) {
+                message = upstream.awsErrorDetails().errorMessage();
+            }
         } else {
             code = code(e);
             status = status(e.status());
         }
-        byte[] body = AnthropicJson.write(JsonNodeFactory.instance.objectNode().put("message", e.getMessage()));
+        byte[] body = AnthropicJson.write(JsonNodeFactory.instance.objectNode().put("message", message));
         return new ErrorReply(status, Map.of(ERROR_TYPE, code), body);
     }
 
@@ -69,6 +74,14 @@ public final class BedrockApiErrors {
             case 503, 429 -> status;
             default -> status >= 500 ? 500 : status;
         };
+    }
+
+    /**
+     * One of Bedrock's modelled errors, whose message is Bedrock's own words for the client (the same the AWS SDK would
+     * show it); other AWS errors (a signature mismatch quotes the gateway's canonical request) keep the gateway's summary.
+     */
+    private static boolean modelled(AwsServiceException e) {
+        return e instanceof BedrockRuntimeException && e.getClass() != BedrockRuntimeException.class;
     }
 
     private static AwsServiceException upstream(Throwable e) {
