@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeExcept
  * 404              404             ResourceNotFoundException (also an unknown model id: what Claude Code probes)
  * 408, 504         408             ModelTimeoutException
  * 429              429             ThrottlingException (ServiceQuotaExceededException when Bedrock said so)
+ * 429 budget spent 400             ServiceQuotaExceededException, Bedrock's status for it: the AWS SDKs retry every
+ *                                  429, which a spent budget does not deserve
  * 503              503             ServiceUnavailableException
  * other 5xx        500             InternalServerException
  * </pre>
@@ -31,6 +33,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeExcept
 public final class BedrockApiErrors {
 
     public static final String ERROR_TYPE = "x-amzn-ErrorType";
+    /** The code of the gateway's refusal of a key or team whose budget is spent ({@code governance.Governance}). */
+    private static final String BUDGET_SPENT = "insufficient_quota";
 
     private BedrockApiErrors() {
     }
@@ -49,7 +53,7 @@ public final class BedrockApiErrors {
             }
         } else {
             code = code(e);
-            status = status(e.status());
+            status = BUDGET_SPENT.equals(e.code()) ? 400 : status(e.status());
         }
         byte[] body = AnthropicJson.write(JsonNodeFactory.instance.objectNode().put("message", message));
         return new ErrorReply(status, Map.of(ERROR_TYPE, code), body);
@@ -61,7 +65,8 @@ public final class BedrockApiErrors {
             case 401, 403 -> "AccessDeniedException";
             case 404 -> "ResourceNotFoundException";
             case 408, 504 -> "ModelTimeoutException";
-            case 429 -> "quota_exceeded".equals(e.code()) ? "ServiceQuotaExceededException" : "ThrottlingException";
+            case 429 -> "quota_exceeded".equals(e.code()) || BUDGET_SPENT.equals(e.code())
+                    ? "ServiceQuotaExceededException" : "ThrottlingException";
             case 503 -> "ServiceUnavailableException";
             default -> e.status() >= 500 ? "InternalServerException" : "ValidationException";
         };
