@@ -37,9 +37,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
 
 /**
  * The one place that calls Bedrock through the SDK's clients (Bedrock's own API, relayed unchanged on
- * {@code /bedrock/}, goes through {@link BedrockRelay} instead). Turns the SDK's futures and event streams into {@link Uni}s and
- * {@link Multi}s (cancelling either cancels the call) and every failure into an {@link OpenAiException} through
- * {@link BedrockErrors}.
+ * {@code /bedrock/}, goes through {@link BedrockRelay} instead). Turns the SDK's futures and event streams into
+ * {@link Uni}s and {@link Multi}s (cancelling either cancels the call) and every failure into an
+ * {@link OpenAiException} through {@link BedrockErrors}.
  */
 @ApplicationScoped
 public class BedrockInvoker {

@@ -83,7 +83,8 @@ public final class BedrockApiErrors {
 
     /**
      * One of Bedrock's modelled errors, whose message is Bedrock's own words for the client (the same the AWS SDK would
-     * show it); other AWS errors (a signature mismatch quotes the gateway's canonical request) keep the gateway's summary.
+     * show it); other AWS errors (a signature mismatch quotes the gateway's canonical request) keep the gateway's
+     * summary.
      */
     private static boolean modelled(AwsServiceException e) {
         return e instanceof BedrockRuntimeException && e.getClass() != BedrockRuntimeException.class;

@@ -1,6 +1,7 @@
 package dev.bedrockgateway.api.bedrock;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -39,7 +40,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * and {@code /count-tokens}. The model id is a model name of the catalog, or a Bedrock model id one of its deployments
  * uses ({@link ModelCatalog#modelNameOf}); the request is governed like any other (key, model access, limits, budget,
  * routing) and relayed byte for byte to the deployment the router picks ({@link BedrockRelay}), with the deployment's
- * own model id in the path. Failures are written in Bedrock's error shape ({@link BedrockApiErrors}). docs/bedrock-routes.md.
+ * own model id in the path. Failures are written in Bedrock's error shape ({@link BedrockApiErrors}).
+ * docs/bedrock-routes.md.
  */
 @Path("/bedrock/model")
 public class BedrockRuntimeResource {
@@ -95,11 +97,15 @@ public class BedrockRuntimeResource {
 
         @Override
         public Parsed<Request> read(byte[] body) {
-            throw new UnsupportedOperationException("read with the exchange");
+            return read(body, MultiMap.caseInsensitiveMultiMap());
         }
 
         @Override
         public Parsed<Request> read(byte[] body, RoutingContext exchange) {
+            return read(body, exchange.request().headers());
+        }
+
+        private Parsed<Request> read(byte[] body, MultiMap given) {
             if (body.length == 0) {
                 // Every operation takes a body; Bedrock would refuse it the same way, after admission and a round trip.
                 throw OpenAiException.invalidRequest("body", "The request body is empty.");
@@ -108,8 +114,8 @@ public class BedrockRuntimeResource {
             OptionalInt maxTokens = operation == BedrockOperation.COUNT_TOKENS ? OptionalInt.of(0)
                     : BedrockBodies.maxTokens(body);
             return new Parsed<>(new Request(operation, catalog.modelNameOf(path.modelId()), body,
-                    relayedHeaders(exchange.request().headers(),
-                            operation.stream() ? BedrockRelay.EVENT_STREAM : MediaType.APPLICATION_JSON), maxTokens), java.util.List.of());
+                    relayedHeaders(given, operation.stream() ? BedrockRelay.EVENT_STREAM : MediaType.APPLICATION_JSON),
+                    maxTokens), List.of());
         }
 
         @Override
