@@ -25,7 +25,8 @@
 #       the ARN as given. An application inference profile also needs the foundation-model ARNs it routes to: they
 #       cannot be known from the file, so the script prints, on stderr, the aws command that lists them.
 # Actions: bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream (Converse and ConverseStream are
-# authorized by these two).
+# authorized by these two); bedrock:CountTokens on the foundation model of every base id and profile, in the entry's
+# region (CountTokens takes foundation models only: /v1/messages/count_tokens and /bedrock/.../count-tokens).
 set -euo pipefail
 
 die() { printf 'policy-from-catalog.sh: %s\n' "$*" >&2; exit 2; }
@@ -109,6 +110,7 @@ fm=()          # foundation-model ARNs invoked directly
 direct=()      # ARNs invoked as given / inference-profile ARNs
 via=()         # foundation-model ARNs reached only through an inference profile
 via_profiles=()  # the profiles that may reach them (condition bedrock:InferenceProfileArn)
+counted=()     # foundation-model ARNs CountTokens is asked about (profiles counted on their base model)
 geo_re='^(us|us-gov|eu|apac|jp|au|global)\.'
 
 # Foundation-model ARNs a cross-region profile with this prefix may route to, from source region $3.
@@ -153,8 +155,10 @@ while IFS='|' read -r region model entry; do
     profile="arn:aws:bedrock:${r}:${account}:inference-profile/${id}"
     direct+=("$profile"); via_profiles+=("$profile")
     add_via "$prefix" "$base" "$r"
+    counted+=("arn:aws:bedrock:${r}::foundation-model/${base}")
   else
     fm+=("arn:aws:bedrock:${r}::foundation-model/${id}")
+    counted+=("arn:aws:bedrock:${r}::foundation-model/${id}")
   fi
 done <<<"$entries"
 
@@ -205,6 +209,18 @@ $(json_list '            ' "${via_profiles[@]}")
           ]
         }
       }
+    }")
+fi
+if [ ${#counted[@]} -gt 0 ]; then
+  statements+=("    {
+      \"Sid\": \"CountTokensOfCatalogModels\",
+      \"Effect\": \"Allow\",
+      \"Action\": [
+        \"bedrock:CountTokens\"
+      ],
+      \"Resource\": [
+$(json_list '        ' "${counted[@]}")
+      ]
     }")
 fi
 [ ${#statements[@]} -gt 0 ] || die "no Bedrock model found in $catalog"

@@ -26,6 +26,12 @@ bundled() {
 }
 check "bedrock-invoke-policy.json matches the bundled catalog" bundled
 check "bedrock-invoke-policy.json is valid JSON" python3 -m json.tool "$here/bedrock-invoke-policy.json"
+# CountTokens takes foundation models: a profile entry's base model is counted in the entry's region, unconditioned.
+counts_base() {
+  resources "$here/bedrock-invoke-policy.json" CountTokensOfCatalogModels \
+    | grep -qx 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'
+}
+check "CountTokens is granted on a profile's base model" counts_base
 
 # 2. A catalog exercising the format: flow maps, quotes, comments, route prefixes, regions, os.environ/, profiles, ARNs.
 cat > "$tmp/catalog.yaml" <<'EOF'
