@@ -17,6 +17,7 @@ import dev.bedrockgateway.anthropic.MessagesRequest;
 import dev.bedrockgateway.anthropic.StreamEvent;
 import dev.bedrockgateway.api.Answer;
 import dev.bedrockgateway.api.openai.Ids;
+import dev.bedrockgateway.api.openai.RequestChecks;
 import dev.bedrockgateway.bedrock.BedrockInvoker;
 import dev.bedrockgateway.catalog.BedrockModelIds;
 import dev.bedrockgateway.catalog.Deployment;
@@ -54,8 +55,12 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 @Path("/")
 public class MessagesResource extends MessagesEndpoint<MessagesTranslation> {
 
-    public MessagesResource(Pipeline pipeline, BedrockInvoker bedrock, ClaudeFeatures features) {
+    private final RequestChecks checks;
+
+    public MessagesResource(Pipeline pipeline, BedrockInvoker bedrock, ClaudeFeatures features,
+            RequestChecks checks) {
         super(pipeline, bedrock, features, false);
+        this.checks = checks;
     }
 
     @POST
@@ -69,6 +74,11 @@ public class MessagesResource extends MessagesEndpoint<MessagesTranslation> {
     @Override
     public String endpoint() {
         return "messages";
+    }
+
+    @Override
+    public void check(MessagesRequest request) {
+        checks.messages(request.body().path("messages").size(), request.maxTokens());
     }
 
     @Override

@@ -21,13 +21,23 @@ public class RequestChecks {
     }
 
     void chat(ChatCompletionRequest request) {
-        if (request.messages() != null && request.messages().size() > maxMessages) {
-            throw OpenAiException.invalidRequest("messages", "array_above_max_length", "Invalid 'messages': array too "
-                    + "long. Expected an array with maximum length " + maxMessages + ", but got an array with length "
-                    + request.messages().size() + " instead.");
-        }
+        messages(request.messages() == null ? 0 : request.messages().size());
         outputTokens("max_completion_tokens", request.maxCompletionTokens());
         outputTokens("max_tokens", request.maxTokens());
+    }
+
+    /** Anthropic's Messages API: the same limits on its {@code messages} and {@code max_tokens}. */
+    public void messages(int messages, int maxTokens) {
+        messages(messages);
+        outputTokens("max_tokens", maxTokens);
+    }
+
+    private void messages(int count) {
+        if (count > maxMessages) {
+            throw OpenAiException.invalidRequest("messages", "array_above_max_length", "Invalid 'messages': array too "
+                    + "long. Expected an array with maximum length " + maxMessages + ", but got an array with length "
+                    + count + " instead.");
+        }
     }
 
     void completion(CompletionRequest request) {

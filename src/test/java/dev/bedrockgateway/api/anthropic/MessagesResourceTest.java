@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.bedrockgateway.testing.Metrics;
 import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -31,6 +34,9 @@ import io.restassured.specification.RequestSpecification;
 class MessagesResourceTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     static RequestSpecification anthropic() {
         return given().header("x-api-key", "sk-test-key-1").header("anthropic-version", "2023-06-01")
@@ -84,6 +90,11 @@ class MessagesResourceTest {
         assertTrue(events.get(2)[1].contains("\"thinking\""), events.get(2)[1]);
         assertEquals("message_stop", events.get(events.size() - 1)[0]);
         assertEquals("{\"type\":\"message_stop\"}", events.get(events.size() - 1)[1]);
+        // Metered like any stream: its time to first token and its tokens, under this endpoint.
+        assertTrue(Metrics.sum(metrics, "gateway_time_to_first_token_seconds_count", "endpoint=\"messages\"",
+                "model=\"claude-sonnet-4-5\"") >= 1);
+        assertTrue(Metrics.sum(metrics, "gateway_tokens_total", "endpoint=\"messages\"",
+                "model=\"claude-sonnet-4-5\"") > 0);
     }
 
     @Test
@@ -176,6 +187,16 @@ class MessagesResourceTest {
                 .get("/v1/messages").then().statusCode(405).body("type", equalTo("error"));
         anthropic().contentType("text/plain").body("hi").post("/v1/messages").then().statusCode(415)
                 .body("error.type", equalTo("invalid_request_error"));
+    }
+
+    /** The gateway's own limits (gateway.limits.max-messages) hold here too, before Bedrock is asked. */
+    @Test
+    void tooManyMessagesIsA400() {
+        String messages = String.join(",", java.util.Collections.nCopies(2049,
+                "{\"role\":\"user\",\"content\":\"Hi\"}"));
+        anthropic().body("{\"model\":\"claude-haiku-4-5\",\"max_tokens\":5,\"messages\":[" + messages + "]}")
+                .post("/v1/messages").then().statusCode(400).body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", containsString("maximum length 2048"));
     }
 
     @Test
