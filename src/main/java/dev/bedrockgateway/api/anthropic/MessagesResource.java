@@ -10,8 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.bedrockgateway.anthropic.AnthropicJson;
 import dev.bedrockgateway.anthropic.MessagesRequest;
 import dev.bedrockgateway.anthropic.StreamEvent;
@@ -185,9 +183,9 @@ public class MessagesResource extends MessagesEndpoint<MessagesTranslation> {
                 return bedrock.invokeModel(deployment, SdkBytes.fromByteArrayUnsafe(claude.invoke().body()))
                         .map(response -> {
                             byte[] message = response.body().asByteArrayUnsafe();
-                            ObjectNode parsed = AnthropicJson.parseAnswer(message);
-                            if (parsed != null && parsed.has("usage")) {
-                                call.used(ClaudeUsage.of(parsed.get("usage")));
+                            TokenUsage usage = ClaudeUsage.ofMessage(message);
+                            if (usage != null) {
+                                call.used(usage);
                             }
                             return AnthropicAnswers.json(claude.adaptations(), message);
                         });

@@ -1,6 +1,11 @@
 package dev.bedrockgateway.translate.claude;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
@@ -11,7 +16,32 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  */
 public final class ClaudeUsage {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private ClaudeUsage() {
+    }
+
+    /**
+     * The {@code usage} of a Claude message, read without building the rest of it (its content may be large); null
+     * when it has none.
+     */
+    public static TokenUsage ofMessage(byte[] message) {
+        try (JsonParser parser = JSON.createParser(message)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (name.equals("usage") && value == JsonToken.START_OBJECT) {
+                    return of(parser.readValueAsTree());
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     public static TokenUsage of(JsonNode usage) {
