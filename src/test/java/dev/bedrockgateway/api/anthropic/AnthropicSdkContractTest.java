@@ -52,7 +52,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(SimulatedBedrock.class)
-class AnthropicSdkContractTest {
+public class AnthropicSdkContractTest {
 
     static final String MODEL = "claude-haiku-4-5";
 
