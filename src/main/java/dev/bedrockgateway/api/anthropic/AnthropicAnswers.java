@@ -9,7 +9,6 @@ import dev.bedrockgateway.anthropic.AnthropicJson;
 import dev.bedrockgateway.anthropic.StreamEvent;
 import dev.bedrockgateway.api.Answer;
 import dev.bedrockgateway.bedrock.BedrockErrors;
-import dev.bedrockgateway.error.OpenAiException;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.buffer.Buffer;
 
@@ -38,12 +37,8 @@ final class AnthropicAnswers {
 
     static Answer sse(List<String> adaptations, Multi<StreamEvent> events) {
         Multi<Buffer> frames = events.map(AnthropicAnswers::frame)
-                .onFailure().recoverWithItem(failure -> {
-                    OpenAiException error = BedrockErrors.toOpenAi(failure);
-                    int status = error.status() == 503 ? AnthropicErrors.OVERLOADED : error.status();
-                    return frame(new StreamEvent("error",
-                            AnthropicJson.write(AnthropicErrors.body(status, error.getMessage()))));
-                });
+                .onFailure().recoverWithItem(failure -> frame(new StreamEvent("error",
+                        AnthropicJson.write(AnthropicErrors.body(BedrockErrors.toOpenAi(failure))))));
         return Answer.stream(EVENT_STREAM, headers(true, adaptations), frames);
     }
 

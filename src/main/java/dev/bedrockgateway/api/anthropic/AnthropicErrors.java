@@ -40,8 +40,17 @@ public final class AnthropicErrors {
     }
 
     public static ErrorReply reply(OpenAiException e) {
-        int status = e.status() == 503 ? OVERLOADED : e.status();
+        int status = status(e);
         return new ErrorReply(status, Map.of(), AnthropicJson.write(body(status, e.getMessage())));
+    }
+
+    /** The data of a stream's {@code error} event for {@code e}. */
+    static ObjectNode body(OpenAiException e) {
+        return body(status(e), e.getMessage());
+    }
+
+    private static int status(OpenAiException e) {
+        return e.status() == 503 ? OVERLOADED : e.status();
     }
 
     /** The error document, also the data of a stream's {@code error} event. */
