@@ -200,7 +200,8 @@ public final class BedrockErrors {
         };
     }
 
-    private static Throwable unwrap(Throwable t) {
+    /** The failure inside the futures' wrappers. */
+    static Throwable unwrap(Throwable t) {
         Throwable current = t;
         while ((current instanceof CompletionException || current instanceof ExecutionException)
                 && current.getCause() != null) {

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -262,7 +260,7 @@ public class BedrockRelay {
 
     /** Any failure of a call as the gateway's: transport failures are the SDK's "could not complete the call". */
     private static Throwable failure(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = BedrockErrors.unwrap(failure);
         if (t instanceof OpenAiException) {
             return t;
         }
@@ -272,14 +270,6 @@ public class BedrockRelay {
         return BedrockErrors.toOpenAi(SdkClientException.create("The call to Bedrock failed: " + t, t));
     }
 
-    private static Throwable unwrap(Throwable t) {
-        Throwable current = t;
-        while ((current instanceof CompletionException || current instanceof ExecutionException)
-                && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
-    }
 
     /**
      * One HTTP exchange with Bedrock: hands the answer to its handler until it is over, and can be cancelled (the
@@ -484,7 +474,7 @@ public class BedrockRelay {
 
         @Override
         public void onError(Throwable error) {
-            if (!(unwrap(error) instanceof CancellationException)) {
+            if (!(BedrockErrors.unwrap(error) instanceof CancellationException)) {
                 fail(error);
             }
         }

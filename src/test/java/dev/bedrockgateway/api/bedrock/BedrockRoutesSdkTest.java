@@ -9,12 +9,8 @@ import java.net.URI;
 import java.net.URL;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -24,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.bedrockgateway.testing.AccessLines;
 import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -67,30 +64,16 @@ class BedrockRoutesSdkTest {
     @TestHTTPResource("/")
     URL root;
 
-    private final List<String> access = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            access.add(String.valueOf(record.getMessage()));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final AccessLines access = new AccessLines();
 
     @BeforeEach
     void captureAccess() {
-        Logger.getLogger("bedrock-gateway.access").addHandler(capture);
+        access.start();
     }
 
     @AfterEach
     void stopCapture() {
-        Logger.getLogger("bedrock-gateway.access").removeHandler(capture);
+        access.stop();
     }
 
     URI gateway() {
@@ -132,15 +115,7 @@ class BedrockRoutesSdkTest {
     }
 
     private String accessLine(String fragment) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            for (String line : access) {
-                if (line.contains(fragment)) {
-                    return line;
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no access line with " + fragment + " in " + access);
+        return access.find(fragment);
     }
 
     @Test

@@ -29,11 +29,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +42,7 @@ import dev.bedrockgateway.bedrock.EventFrame;
 import dev.bedrockgateway.bedrock.EventFrameReader;
 import dev.bedrockgateway.testing.ConverseReplies;
 import dev.bedrockgateway.testing.EventStreamFrames;
+import dev.bedrockgateway.testing.AccessLines;
 import dev.bedrockgateway.testing.Metrics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -82,31 +79,17 @@ class BedrockRoutesTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
-    private final List<String> access = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            access.add(String.valueOf(record.getMessage()));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final AccessLines access = new AccessLines();
 
     @BeforeEach
     void reset() {
         bedrock.resetAll();
-        Logger.getLogger("bedrock-gateway.access").addHandler(capture);
+        access.start();
     }
 
     @AfterEach
     void stopCapture() {
-        Logger.getLogger("bedrock-gateway.access").removeHandler(capture);
+        access.stop();
     }
 
     /** A client sending paths as given: the model ids in them are percent-encoded already, as the SDKs send them. */
@@ -116,15 +99,7 @@ class BedrockRoutesTest {
 
     /** The access line of the request to {@code path}, once written (after the response ended). */
     private String accessLine(String path) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            for (String line : access) {
-                if (line.contains("path=" + path + " ")) {
-                    return line;
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no access line for " + path + " in " + access);
+        return access.find("path=" + path + " ");
     }
 
     @Test
