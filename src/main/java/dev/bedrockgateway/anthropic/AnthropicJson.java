@@ -3,12 +3,15 @@ package dev.bedrockgateway.anthropic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,6 +41,10 @@ public final class AnthropicJson {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength(Integer.MAX_VALUE).build());
     }
+
+    /** One value in the middle of a document: what follows it is not trailing garbage. */
+    private static final ObjectReader FIELD = MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private AnthropicJson() {
     }
@@ -73,6 +80,29 @@ public final class AnthropicJson {
     public static ObjectNode parseAnswer(byte[] json) {
         try {
             return MAPPER.readTree(json) instanceof ObjectNode object ? object : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The value of one top-level field of a JSON object, read without building the rest (a Claude message's content,
+     * a stream event's deltas); null when the document is not an object that has the field.
+     */
+    public static JsonNode field(byte[] json, String name) {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (field.equals(name)) {
+                    return FIELD.readTree(parser);
+                }
+                parser.skipChildren();
+            }
+            return null;
         } catch (IOException e) {
             return null;
         }

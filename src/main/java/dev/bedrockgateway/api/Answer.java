@@ -1,5 +1,6 @@
 package dev.bedrockgateway.api;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.smallrye.mutiny.Multi;
@@ -26,6 +27,24 @@ public record Answer(String contentType, Map<String, String> headers, byte[] doc
     /** A streamed answer, its frames ready to write as they are. */
     public static Answer stream(String contentType, Map<String, String> headers, Multi<Buffer> frames) {
         return new Answer(contentType, headers, null, frames);
+    }
+
+    /**
+     * The headers besides the media type: no caching for a stream, and {@code name: value} when there is a value (what
+     * the gateway changed of the request, say); none at all for a plain JSON answer.
+     */
+    public static Map<String, String> headers(boolean stream, String name, String value) {
+        if (!stream && value == null) {
+            return Map.of();
+        }
+        Map<String, String> headers = new HashMap<>(4);
+        if (stream) {
+            headers.put("Cache-Control", "no-cache");
+        }
+        if (value != null) {
+            headers.put(name, value);
+        }
+        return headers;
     }
 
     /** The same answer with other frames (a stream's frames observed on their way). */

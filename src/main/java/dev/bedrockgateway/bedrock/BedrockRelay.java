@@ -356,6 +356,17 @@ public class BedrockRelay {
         }
     }
 
+    /** Adds the buffer's remaining bytes to {@code out}, without a copy when the buffer is backed by an array. */
+    private static void append(ByteArrayOutputStream out, ByteBuffer bytes) {
+        if (bytes.hasArray()) {
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+        } else {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.get(copy);
+            out.write(copy, 0, copy.length);
+        }
+    }
+
     /** An answer read whole. */
     private static final class Whole implements SdkAsyncHttpResponseHandler, Subscriber<ByteBuffer> {
         final CompletableFuture<Whole> done = new CompletableFuture<>();
@@ -379,13 +390,7 @@ public class BedrockRelay {
 
         @Override
         public void onNext(ByteBuffer bytes) {
-            if (bytes.hasArray()) {
-                body.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-            } else {
-                byte[] copy = new byte[bytes.remaining()];
-                bytes.get(copy);
-                body.write(copy, 0, copy.length);
-            }
+            append(body, bytes);
         }
 
         @Override
@@ -440,9 +445,7 @@ public class BedrockRelay {
                 return;
             }
             if (errorBody != null) {
-                byte[] copy = new byte[bytes.remaining()];
-                bytes.get(copy);
-                errorBody.write(copy, 0, copy.length);
+                append(errorBody, bytes);
                 return;
             }
             List<EventFrame> complete;

@@ -1,7 +1,6 @@
 package dev.bedrockgateway.api.anthropic;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,16 +48,6 @@ final class AnthropicAnswers {
     }
 
     private static Map<String, String> headers(boolean stream, List<String> adaptations) {
-        if (!stream && adaptations.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> headers = new HashMap<>(4);
-        if (stream) {
-            headers.put("Cache-Control", "no-cache");
-        }
-        if (!adaptations.isEmpty()) {
-            headers.put(ADAPTED_HEADER, String.join("; ", adaptations));
-        }
-        return headers;
+        return Answer.headers(stream, ADAPTED_HEADER, adaptations.isEmpty() ? null : String.join("; ", adaptations));
     }
 }

@@ -39,13 +39,16 @@ abstract class MessagesEndpoint<T> implements Surface<MessagesRequest, T> {
 
     @Override
     public Parsed<MessagesRequest> read(byte[] body) {
-        return new Parsed<>(MessagesRequest.of(AnthropicJson.readObject(body), null, countTokens), List.of());
+        return read(body, (String) null);
     }
 
     @Override
     public Parsed<MessagesRequest> read(byte[] body, RoutingContext exchange) {
-        return new Parsed<>(MessagesRequest.of(AnthropicJson.readObject(body),
-                exchange.request().getHeader(ANTHROPIC_BETA), countTokens), List.of());
+        return read(body, exchange.request().getHeader(ANTHROPIC_BETA));
+    }
+
+    private Parsed<MessagesRequest> read(byte[] body, String betaHeader) {
+        return new Parsed<>(MessagesRequest.of(AnthropicJson.readObject(body), betaHeader, countTokens), List.of());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.bedrockgateway.api.openai;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,16 +27,7 @@ public final class OpenAiAnswers {
 
     /** Response headers besides the media type: no caching for streams, and the dropped parameters if any. */
     private static Map<String, String> headers(boolean stream, List<String> droppedParams) {
-        if (!stream && droppedParams.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> headers = new HashMap<>(4);
-        if (stream) {
-            headers.put("Cache-Control", "no-cache");
-        }
-        if (!droppedParams.isEmpty()) {
-            headers.put(DROPPED_PARAMS_HEADER, String.join(",", droppedParams));
-        }
-        return headers;
+        return Answer.headers(stream, DROPPED_PARAMS_HEADER,
+                droppedParams.isEmpty() ? null : String.join(",", droppedParams));
     }
 }

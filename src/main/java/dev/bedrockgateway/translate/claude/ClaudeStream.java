@@ -1,12 +1,8 @@
 package dev.bedrockgateway.translate.claude;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -29,7 +25,6 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  */
 public final class ClaudeStream {
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String METRICS = "amazon-bedrock-invocationMetrics";
     public static final StreamEvent PING = new StreamEvent("ping",
             "{\"type\": \"ping\"}".getBytes(StandardCharsets.US_ASCII));
@@ -106,21 +101,7 @@ public final class ClaudeStream {
 
     /** The event's {@code "type"}, read without building the tree (Anthropic writes it first). */
     static String type(byte[] json) {
-        try (JsonParser parser = JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (name.equals("type")) {
-                    return value == JsonToken.VALUE_STRING ? parser.getText() : null;
-                }
-                parser.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
+        JsonNode type = AnthropicJson.field(json, "type");
+        return type != null && type.isTextual() ? type.asText() : null;
     }
 }

@@ -1,11 +1,8 @@
 package dev.bedrockgateway.translate.claude;
 
-import java.io.IOException;
-
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.bedrockgateway.anthropic.AnthropicJson;
 
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
@@ -16,8 +13,6 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  */
 public final class ClaudeUsage {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ClaudeUsage() {
     }
 
@@ -26,22 +21,8 @@ public final class ClaudeUsage {
      * when it has none.
      */
     public static TokenUsage ofMessage(byte[] message) {
-        try (JsonParser parser = JSON.createParser(message)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (name.equals("usage") && value == JsonToken.START_OBJECT) {
-                    return of(parser.readValueAsTree());
-                }
-                parser.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
+        JsonNode usage = AnthropicJson.field(message, "usage");
+        return usage != null && usage.isObject() ? of(usage) : null;
     }
 
     public static TokenUsage of(JsonNode usage) {
