@@ -35,6 +35,9 @@ ROOTS = [
     "ListModelsResponse",
     "Model",
     "ErrorResponse",
+    "Response",
+    "ResponseStreamEvent",
+    "ResponseItemList",
 ]
 
 REF_PREFIX = "#/components/schemas/"
