@@ -77,6 +77,34 @@ public interface GatewayConfig {
 
     Anthropic anthropic();
 
+    Responses responses();
+
+    /** OpenAI's Responses API ({@code /v1/responses}): stored responses and sealed reasoning (docs/responses.md). */
+    interface Responses {
+        /**
+         * How long a response made with {@code store: true} is kept for {@code previous_response_id} and
+         * {@code GET /v1/responses/{id}} (OpenAI keeps them 30 days). In PostgreSQL when the gateway has a database
+         * (shared by the replicas), otherwise in this replica's memory.
+         */
+        @WithDefault("30D")
+        Duration retention();
+
+        /**
+         * Bound of the in-memory store (used without a database), in bytes of stored JSON: past it the least recently
+         * used responses are evicted first. A continued conversation stores its whole context with each response.
+         */
+        @WithDefault("67108864")
+        long memoryMaxBytes();
+
+        /**
+         * Secret that seals Claude's reasoning (thinking text and signature) into a reasoning item's
+         * {@code encrypted_content} (AES-GCM), so that a client keeping the context itself ({@code store: false})
+         * sends it back unchanged. When absent it is derived from the first master key; without a master key each
+         * process draws its own (then sealed reasoning does not survive a restart or cross replicas).
+         */
+        Optional<String> reasoningSecret();
+    }
+
     /**
      * Claude on Bedrock through Anthropic's Messages API ({@code /v1/messages}): what Bedrock takes of what Anthropic's
      * own API takes, per model (docs/anthropic.md). Models are named by substrings of their Bedrock model id
