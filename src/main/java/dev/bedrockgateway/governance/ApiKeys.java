@@ -55,6 +55,14 @@ public class ApiKeys {
         digests = List.copyOf(computed);
     }
 
+    /**
+     * The SHA-256 of the first master key, a secret the replicas share, to derive other secrets from; empty without
+     * master keys.
+     */
+    public java.util.Optional<byte[]> firstDigest() {
+        return digests.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(digests.get(0).clone());
+    }
+
     public boolean required() {
         return !digests.isEmpty();
     }

@@ -65,6 +65,11 @@ public final class Call<T> {
         return model;
     }
 
+    /** The HTTP exchange the request came in. */
+    public RoutingContext exchange() {
+        return exchange;
+    }
+
     /** The request as translated for the model's first deployment. */
     public T translation() {
         return translation;

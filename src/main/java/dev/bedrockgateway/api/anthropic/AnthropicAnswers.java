@@ -1,12 +1,12 @@
 package dev.bedrockgateway.api.anthropic;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
 import dev.bedrockgateway.anthropic.AnthropicJson;
 import dev.bedrockgateway.anthropic.StreamEvent;
 import dev.bedrockgateway.api.Answer;
+import dev.bedrockgateway.api.NamedEvents;
 import dev.bedrockgateway.bedrock.BedrockErrors;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.buffer.Buffer;
@@ -23,10 +23,6 @@ final class AnthropicAnswers {
     static final String ADAPTED_HEADER = "x-bedrock-gateway-adapted";
     static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
 
-    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-
     private AnthropicAnswers() {
     }
 
@@ -42,9 +38,7 @@ final class AnthropicAnswers {
     }
 
     static Buffer frame(StreamEvent event) {
-        byte[] type = event.type().getBytes(StandardCharsets.US_ASCII);
-        return Buffer.buffer(EVENT.length + type.length + DATA.length + event.data().length + END.length)
-                .appendBytes(EVENT).appendBytes(type).appendBytes(DATA).appendBytes(event.data()).appendBytes(END);
+        return NamedEvents.frame(event.type(), event.data());
     }
 
     private static Map<String, String> headers(boolean stream, List<String> adaptations) {
