@@ -57,6 +57,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
 
 /**
  * OpenAI's Responses API on Converse: {@code POST /v1/responses} (JSON or SSE, the body decides) through the same
@@ -202,11 +203,15 @@ public class ResponsesResource implements Surface<ResponsesInput, ChatTranslatio
         String owner = owner(exchange);
         if (first.stream()) {
             ChunksToResponseEvents events = new ChunksToResponseEvents(input, envelope, seal);
-            ConverseStreamToChunks chunks = new ConverseStreamToChunks(envelope.id(), created, call.model(), true,
+            ConverseStreamToChunks chunks = new ConverseStreamToChunks(envelope.id(), created, call.model(), false,
                     first.structuredOutputTool());
             List<ObjectNode> start = events.start();
             return call.converseStream(ChatTranslation::streamRequest).map(stream -> {
-                Multi<ObjectNode> answer = stream.onItem().transformToIterable(chunks::onEvent)
+                Multi<ObjectNode> answer = stream.onItem().invoke(event -> {
+                    if (event instanceof ConverseStreamMetadataEvent metadata) {
+                        events.used(metadata.usage());
+                    }
+                }).onItem().transformToIterable(chunks::onEvent)
                         .onItem().transformToIterable(events::onChunk);
                 Multi<ObjectNode> end = Multi.createFrom().deferred(() -> {
                     List<ObjectNode> closing = new ArrayList<>(events.finish());
@@ -226,7 +231,7 @@ public class ResponsesResource implements Surface<ResponsesInput, ChatTranslatio
         }
         return call.converse(ChatTranslation::request)
                 .map(response -> ChatToResponse.toResponse(ConverseToChat.toChatCompletion(response, envelope.id(),
-                        created, call.model(), first.structuredOutputTool()), input, envelope, seal))
+                        created, call.model(), first.structuredOutputTool()), response.usage(), input, envelope, seal))
                 .chain(response -> save(input, response, owner).map(stored -> Answer.json("application/json",
                         headers(false, dropped, stored), OpenAiJson.write(response))));
     }

@@ -35,7 +35,8 @@ final class Reasoning {
 
     /**
      * {@code reasoning_effort} or the {@code thinking} extension -> the thinking budget, with LiteLLM's budgets for the
-     * efforts: low 1024, medium 2048, high 4096 tokens; null when the model is not to reason.
+     * efforts: low 1024, medium 2048, high 4096 tokens, and twice and four times that for OpenAI's {@code xhigh} and
+     * {@code max}; null when the model is not to reason.
      */
     static Integer budget(ChatCompletionRequest request, Deployment deployment, UnsupportedParams params) {
         JsonNode thinking = request.thinking();
@@ -69,8 +70,10 @@ final class Reasoning {
                 case "minimal", "low" -> MIN_BUDGET;
                 case "medium" -> 2048;
                 case "high" -> 4096;
+                case "xhigh" -> 8192;
+                case "max" -> 16384;
                 default -> throw Invalid.value("reasoning_effort",
-                        "'" + effort + "' is not one of 'none', 'minimal', 'low', 'medium', 'high'");
+                        "'" + effort + "' is not one of 'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'");
             };
         } else {
             return null;

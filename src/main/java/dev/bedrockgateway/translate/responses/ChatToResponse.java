@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bedrockgateway.openai.ChatCompletion;
 import dev.bedrockgateway.openai.ThinkingBlock;
 import dev.bedrockgateway.openai.ToolCall;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
 /**
  * A chat completion (the shared translation of Bedrock's Converse answer) -> the {@code response} object: reasoning
@@ -21,8 +22,9 @@ public final class ChatToResponse {
     private ChatToResponse() {
     }
 
-    public static ObjectNode toResponse(ChatCompletion completion, ResponsesInput input, ResponseEnvelope envelope,
-            ReasoningSeal seal) {
+    /** @param usage Bedrock's token counts, which tell the prompt cache's reads and writes apart */
+    public static ObjectNode toResponse(ChatCompletion completion, TokenUsage usage, ResponsesInput input,
+            ResponseEnvelope envelope, ReasoningSeal seal) {
         ChatCompletion.Choice choice = completion.choices().get(0);
         ChatCompletion.Message message = choice.message();
         String incomplete = incompleteReason(choice.finishReason());
@@ -45,7 +47,7 @@ public final class ChatToResponse {
                     call.function().name(), call.function().arguments(), input.namespaced()));
         }
         return envelope.build(incomplete == null ? "completed" : "incomplete", output, incomplete, null,
-                OutputItems.usage(completion.usage()));
+                OutputItems.usage(usage));
     }
 
     /** The {@code incomplete_details.reason} of a chat finish reason; null when the answer is complete. */

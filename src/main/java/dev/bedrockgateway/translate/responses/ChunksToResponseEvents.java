@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.openai.ChatCompletionChunk;
 import dev.bedrockgateway.openai.ThinkingBlock;
-import dev.bedrockgateway.openai.Usage;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
 /**
  * {@code chat.completion.chunk}s (the shared translation of ConverseStream) -> the Responses API's stream events
@@ -34,7 +34,7 @@ public final class ChunksToResponseEvents {
     private final ArrayNode output = NODES.arrayNode();
     private int sequence;
     private String finishReason;
-    private Usage usage;
+    private TokenUsage usage;
 
     private Kind open;
     private String itemId;
@@ -59,10 +59,12 @@ public final class ChunksToResponseEvents {
                 event("response.in_progress").set("response", response.deepCopy()));
     }
 
+    /** Bedrock's token counts, from the stream's metadata event. */
+    public void used(TokenUsage usage) {
+        this.usage = usage;
+    }
+
     public List<ObjectNode> onChunk(ChatCompletionChunk chunk) {
-        if (chunk.usage() != null) {
-            usage = chunk.usage();
-        }
         List<ObjectNode> events = new ArrayList<>(2);
         for (ChatCompletionChunk.Choice choice : chunk.choices()) {
             ChatCompletionChunk.Delta delta = choice.delta();

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.bedrockgateway.openai.ThinkingBlock;
-import dev.bedrockgateway.openai.Usage;
+import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
 
 /**
  * The output items of a response (components/schemas/OutputItem), the same whether the answer streams or not:
@@ -78,13 +78,25 @@ final class OutputItems {
         return item.put("arguments", arguments);
     }
 
-    /** Bedrock reports no reasoning tokens apart: they are in {@code output_tokens}, and the detail says 0. */
-    static ObjectNode usage(Usage usage) {
-        ObjectNode out = NODES.objectNode().put("input_tokens", usage.promptTokens());
-        out.putObject("input_tokens_details").put("cached_tokens",
-                usage.promptTokensDetails() == null ? 0 : usage.promptTokensDetails().cachedTokens());
-        out.put("output_tokens", usage.completionTokens());
+    /**
+     * Bedrock's token counts as OpenAI's: {@code input_tokens} is the whole prompt, of which the prompt cache gave
+     * {@code cached_tokens} and took {@code cache_write_tokens} (Bedrock counts those apart from its
+     * {@code inputTokens}). Bedrock reports no reasoning tokens apart: they are in {@code output_tokens}, and the detail
+     * says 0.
+     */
+    static ObjectNode usage(TokenUsage usage) {
+        int cacheRead = orZero(usage == null ? null : usage.cacheReadInputTokens());
+        int cacheWrite = orZero(usage == null ? null : usage.cacheWriteInputTokens());
+        int input = orZero(usage == null ? null : usage.inputTokens()) + cacheRead + cacheWrite;
+        int output = orZero(usage == null ? null : usage.outputTokens());
+        ObjectNode out = NODES.objectNode().put("input_tokens", input);
+        out.putObject("input_tokens_details").put("cached_tokens", cacheRead).put("cache_write_tokens", cacheWrite);
+        out.put("output_tokens", output);
         out.putObject("output_tokens_details").put("reasoning_tokens", 0);
-        return out.put("total_tokens", usage.totalTokens());
+        return out.put("total_tokens", input + output);
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
     }
 }

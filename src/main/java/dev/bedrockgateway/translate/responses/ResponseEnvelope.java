@@ -40,7 +40,7 @@ public final class ResponseEnvelope {
      * @param status {@code in_progress}, {@code completed}, {@code incomplete} or {@code failed}
      * @param incompleteReason {@code max_output_tokens} or {@code content_filter} when incomplete, else null
      * @param error {@code {code, message}} when failed, else null
-     * @param usage null until the response is over
+     * @param usage null until the response is over (then left out)
      */
     public ObjectNode build(String status, ArrayNode output, String incompleteReason, ObjectNode error,
             ObjectNode usage) {
@@ -84,14 +84,33 @@ public final class ResponseEnvelope {
                 ? NODES.textNode("auto") : request.toolChoice());
         ArrayNode tools = out.putArray("tools");
         if (request.tools() != null) {
-            tools.addAll(request.tools());
+            request.tools().forEach(tool -> tools.add(echoTool(tool)));
         }
         out.put("top_logprobs", request.topLogprobs() == null ? 0 : request.topLogprobs());
         out.put("top_p", request.topP() == null ? 1.0 : request.topP());
         out.put("truncation", request.truncation() == null ? "disabled" : request.truncation());
-        out.set("usage", usage == null ? NODES.nullNode() : usage);
-        out.put("user", request.user());
+        if (usage != null) {
+            out.set("usage", usage);
+        }
+        if (request.user() != null) {
+            out.put("user", request.user());
+        }
         echo(out, "metadata", request.metadata() == null ? NODES.objectNode() : request.metadata());
+        return out;
+    }
+
+    /** A function tool as OpenAI echoes it: {@code strict} (true unless said) and {@code parameters} always there. */
+    private static JsonNode echoTool(JsonNode tool) {
+        if (!(tool instanceof ObjectNode object) || !"function".equals(tool.path("type").asText())) {
+            return tool;
+        }
+        ObjectNode out = object.deepCopy();
+        if (!out.has("strict") || out.get("strict").isNull()) {
+            out.put("strict", true);
+        }
+        if (!out.has("parameters")) {
+            out.putNull("parameters");
+        }
         return out;
     }
 
