@@ -4,7 +4,9 @@ import static dev.bedrockgateway.dev.BedrockSimulator.JSON;
 
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +30,9 @@ import dev.bedrockgateway.dev.BedrockSimulator.AwsError;
  * the word {@code tool}; with the word {@code explain} too, a text block (the usual reply) precedes the call;</li>
  * <li>{@code simulate:} directives ({@link Directives}, listed in {@link BedrockSimulator}'s Javadoc).</li>
  * </ul>
+ * Document blocks are checked as Bedrock checks them (the name's characters, names unique within the request, the
+ * format) and echoed in their place in the turn as {@code [document <name>: <format>, <n> bytes]}, so that a test can
+ * see what reached Bedrock; their content counts no input tokens.
  *
  * <p>Request and response shapes: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
  * and https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
@@ -109,11 +114,12 @@ final class SimulatedModel {
         if (!toolResults.isEmpty()) {
             return textReply(prefix + "tool said " + String.join(" ", toolResults), limits, inputTokens, directives);
         }
+        String echo = prefix + echoedText(lastUser.path("content"));
         JsonNode toolSpec = chosenTool(request.path("toolConfig"), userText);
         if (toolSpec == null) {
-            return textReply(prefix + userText, limits, inputTokens, directives);
+            return textReply(echo, limits, inputTokens, directives);
         }
-        String lead = asksToExplain(userText) ? prefix + userText : null;
+        String lead = asksToExplain(userText) ? echo : null;
         return toolReply(lead, toolSpec, limits, inputTokens, directives);
     }
 
@@ -398,6 +404,21 @@ final class SimulatedModel {
         return String.join(" ", texts);
     }
 
+    /** The turn as the reply echoes it: its texts, and each document block described where it stands. */
+    private static String echoedText(JsonNode content) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode block : content) {
+            if (block.has("text")) {
+                parts.add(block.get("text").asText());
+            } else if (block.has("document")) {
+                JsonNode document = block.get("document");
+                parts.add("[document " + document.path("name").asText() + ": " + document.path("format").asText("?")
+                        + ", " + Validation.documentBytes(document) + " bytes]");
+            }
+        }
+        return String.join(" ", parts);
+    }
+
     /** Per toolResult block, its content as text; JSON content is rendered as compact JSON. */
     private static List<String> toolResultTexts(JsonNode content) {
         List<String> results = new ArrayList<>();
@@ -439,6 +460,11 @@ final class SimulatedModel {
      */
     private static final class Validation {
 
+        /** ASCII letters and digits, hyphens, parentheses, square brackets; no two whitespace characters in a row. */
+        private static final Pattern DOCUMENT_NAME = Pattern.compile("(?:[A-Za-z0-9()\\[\\]-]|\\s(?!\\s))+");
+        private static final List<String> DOCUMENT_FORMATS = List.of("pdf", "csv", "doc", "docx", "xls", "xlsx",
+                "html", "txt", "md");
+
         private Validation() {
         }
 
@@ -460,11 +486,12 @@ final class SimulatedModel {
             }
             boolean toolBlocks = false;
             String previousRole = null;
+            Set<String> documentNames = new HashSet<>();
             for (int i = 0; i < messages.size(); i++) {
                 String role = messages.get(i).path("role").asText("");
                 validateRole(role, i, previousRole);
                 previousRole = role;
-                toolBlocks |= validateContent(messages.get(i).path("content"), "messages." + i);
+                toolBlocks |= validateContent(messages.get(i).path("content"), "messages." + i, documentNames);
             }
             return toolBlocks;
         }
@@ -484,7 +511,7 @@ final class SimulatedModel {
             }
         }
 
-        private static boolean validateContent(JsonNode content, String path) {
+        private static boolean validateContent(JsonNode content, String path, Set<String> documentNames) {
             if (!content.isArray() || content.isEmpty()) {
                 throw AwsError.validation("The content field in the Message object at " + path
                         + " is empty. Add a ContentBlock object to the content field and try again.");
@@ -496,9 +523,53 @@ final class SimulatedModel {
                     throw AwsError.validation("The text field in the ContentBlock object at " + path + ".content." + j
                             + " is blank. Add text to the text field, and try again.");
                 }
+                if (block.has("document")) {
+                    validateDocument(block.get("document"), path + ".content." + j + ".document", documentNames);
+                }
                 toolBlocks |= block.has("toolUse") || block.has("toolResult");
             }
             return toolBlocks;
+        }
+
+        /** https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_DocumentBlock.html */
+        private static void validateDocument(JsonNode document, String path, Set<String> names) {
+            JsonNode name = document.path("name");
+            if (!name.isTextual()) {
+                throw AwsError.validation(constraint("null", path + ".name", "Member must not be null"));
+            }
+            if (name.asText().isEmpty() || name.asText().length() > 200) {
+                throw AwsError.validation(constraint(name, path + ".name",
+                        "Member must have length between 1 and 200"));
+            }
+            if (!DOCUMENT_NAME.matcher(name.asText()).matches()) {
+                throw AwsError.validation("The document file name can only contain alphanumeric characters, whitespace"
+                        + " characters, hyphens, parentheses, and square brackets. The name can't contain more than one"
+                        + " consecutive whitespace character. Check that the file name conforms to these restrictions"
+                        + " and retry your request.");
+            }
+            if (!names.add(name.asText())) {
+                throw AwsError.validation("Messages can't contain duplicate document names. Rename the document and"
+                        + " retry your request.");
+            }
+            JsonNode format = document.path("format");
+            if (present(format) && !DOCUMENT_FORMATS.contains(format.asText())) {
+                throw AwsError.validation(constraint(format, path + ".format",
+                        "Member must satisfy enum value set: " + DOCUMENT_FORMATS));
+            }
+            documentBytes(document);
+        }
+
+        /** The size of a document's {@code bytes} source (base64 in the JSON body); 0 for other sources. */
+        static int documentBytes(JsonNode document) {
+            JsonNode bytes = document.path("source").path("bytes");
+            if (!bytes.isTextual()) {
+                return 0;
+            }
+            try {
+                return Base64.getDecoder().decode(bytes.asText()).length;
+            } catch (IllegalArgumentException e) {
+                throw AwsError.validation("Invalid Base64 in the document bytes.");
+            }
         }
 
         private static void validateSystem(JsonNode system) {

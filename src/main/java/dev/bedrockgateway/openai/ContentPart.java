@@ -33,8 +33,14 @@ public sealed interface ContentPart {
     record AudioPart(JsonNode inputAudio) implements ContentPart {
     }
 
+    /** {@code cache_control} as on a text part. */
     @RegisterForReflection
-    record FilePart(JsonNode file) implements ContentPart {
+    record FilePart(FileObject file, JsonNode cacheControl) implements ContentPart {
+    }
+
+    /** A file sent inline ({@code file_data}, a base64 data URL) or by the id of an upload ({@code file_id}). */
+    @RegisterForReflection
+    record FileObject(String fileData, String fileId, String filename) {
     }
 
     @RegisterForReflection

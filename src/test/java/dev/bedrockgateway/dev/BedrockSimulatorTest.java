@@ -71,6 +71,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentSource;
 import software.amazon.awssdk.services.bedrockruntime.model.InternalServerException;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
@@ -155,6 +157,36 @@ class BedrockSimulatorTest {
         assertEquals(7, response.usage().outputTokens());
         assertEquals(12, response.usage().totalTokens());
         assertTrue(response.metrics().latencyMs() >= LATENCY.toMillis(), "latency " + response.metrics());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void documentsAreEchoedWhereTheyStandInTheTurn(Protocol protocol) throws Exception {
+        ConverseResponse response = converse(protocol, r -> r.messages(Message.builder().role(ConversationRole.USER)
+                .content(ContentBlock.fromText("Compare"), document("Q3 report (final)", "pdf", 1234),
+                        ContentBlock.fromText("with"), document("figures", "csv", 20))
+                .build()));
+
+        assertEquals(PREFIX + "Compare [document Q3 report (final): pdf, 1234 bytes] with [document figures: csv, 20"
+                + " bytes]", text(response));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void documentNamesAndFormatsAreCheckedAsBedrockChecksThem(Protocol protocol) {
+        assertValidation(protocol, "Messages can't contain duplicate document names", r -> r.messages(
+                Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText("a"),
+                        document("report", "pdf", 4)).build(),
+                Message.builder().role(ConversationRole.ASSISTANT).content(ContentBlock.fromText("b")).build(),
+                Message.builder().role(ConversationRole.USER).content(ContentBlock.fromText("c"),
+                        document("report", "txt", 4)).build()));
+        for (String name : List.of("report.pdf", "two  spaces", "under_score", "caf\u00e9")) {
+            assertValidation(protocol, "The document file name can only contain alphanumeric characters",
+                    r -> r.messages(Message.builder().role(ConversationRole.USER)
+                            .content(ContentBlock.fromText("a"), document(name, "pdf", 4)).build()));
+        }
+        assertValidation(protocol, "Member must satisfy enum value set", r -> r.messages(Message.builder()
+                .role(ConversationRole.USER).content(ContentBlock.fromText("a"), document("notes", "rtf", 4)).build()));
     }
 
     @ParameterizedTest
@@ -782,6 +814,11 @@ class BedrockSimulatorTest {
                 .filter(block -> block.text() != null)
                 .forEach(block -> text.append(block.text()));
         return text.toString();
+    }
+
+    private static ContentBlock document(String name, String format, int size) {
+        return ContentBlock.fromDocument(DocumentBlock.builder().name(name).format(format)
+                .source(DocumentSource.fromBytes(SdkBytes.fromByteArray(new byte[size]))).build());
     }
 
     private static Message user(String text) {

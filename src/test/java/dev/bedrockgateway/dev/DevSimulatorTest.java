@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -117,6 +119,24 @@ class DevSimulatorTest {
                 text.toString());
         assertEquals(7, usage.get("completion_tokens").asInt());
         assertTrue(body.endsWith("data: [DONE]\n\n"));
+    }
+
+    @Test
+    void fileContentPartsReachTheSimulatorAsDocumentBlocksWithUniqueNames() {
+        String pdf = "data:application/pdf;base64," + Base64.getEncoder().encodeToString(
+                "%PDF-1.4\n%fake\n".getBytes(StandardCharsets.US_ASCII));
+        given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
+                .body("""
+                        {"model":"bedrock-claude-3-sonnet","messages":[{"role":"user","content":[
+                          {"type":"text","text":"Compare"},
+                          {"type":"file","file":{"filename":"Q3 report: final!.pdf","file_data":"%1$s"}},
+                          {"type":"file","file":{"filename":"Q3 report: final?.pdf","file_data":"%1$s"}}]}]}"""
+                        .formatted(pdf))
+                .post("/v1/chat/completions")
+                .then().statusCode(200)
+                .body("choices[0].message.content", equalTo("Simulated reply from"
+                        + " anthropic.claude-3-sonnet-20240229-v1:0: Compare [document Q3 report final: pdf, 15 bytes]"
+                        + " [document Q3 report final (2): pdf, 15 bytes]"));
     }
 
     @Test

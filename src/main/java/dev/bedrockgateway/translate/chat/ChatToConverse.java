@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
  * OpenAI chat completion request -> Bedrock Converse request
  * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html). Pure and total: every input
  * maps, or is refused with a 400 whose {@code param} names the field. Each concern has its own class: options,
- * reasoning, structured output, the conversation's turns, tools and images.
+ * reasoning, structured output, the conversation's turns, tools, images and files.
  */
 public final class ChatToConverse {
 

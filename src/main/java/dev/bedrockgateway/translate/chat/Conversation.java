@@ -16,6 +16,7 @@ import dev.bedrockgateway.openai.ChatMessage;
 import dev.bedrockgateway.openai.ContentPart;
 import dev.bedrockgateway.openai.MessageContent;
 import dev.bedrockgateway.openai.ToolCall;
+import dev.bedrockgateway.translate.DocumentNames;
 import dev.bedrockgateway.translate.Invalid;
 import software.amazon.awssdk.services.bedrockruntime.model.CachePointBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.CachePointType;
@@ -48,6 +49,7 @@ final class Conversation {
     private final List<List<Block>> turns = new ArrayList<>();
     private final Set<String> toolNames = new LinkedHashSet<>();
     private final List<RemoteImage> remoteImages = new ArrayList<>();
+    private final DocumentNames documentNames = new DocumentNames();
     private boolean toolResults;
 
     /** @param toolsAsText earlier tool calls and results travel as text ({@code tool_choice: none}) */
@@ -250,8 +252,11 @@ final class Conversation {
                 }
             } else if (part instanceof ContentPart.AudioPart) {
                 throw unsupportedPart(partAt, "input_audio");
-            } else if (part instanceof ContentPart.FilePart) {
-                throw unsupportedPart(partAt, "file");
+            } else if (part instanceof ContentPart.FilePart file) {
+                blocks.add(new Block(ContentBlock.fromDocument(Files.toDocument(file, partAt, documentNames)), null));
+                if (cachePoint(file.cacheControl(), partAt + ".cache_control")) {
+                    blocks.add(new Block(ContentBlock.fromCachePoint(CACHE_POINT), null));
+                }
             } else if (part instanceof ContentPart.RefusalPart) {
                 throw OpenAiException.invalidRequest(partAt + ".type", ErrorTypes.CODE_INVALID_VALUE,
                         "'refusal' parts are only allowed in assistant messages.");

@@ -1,13 +1,12 @@
 package dev.bedrockgateway.translate.chat;
 
-import java.util.Base64;
-
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.images.FetchedImage;
 import dev.bedrockgateway.images.ImageType;
 import dev.bedrockgateway.images.RemoteImage;
 import dev.bedrockgateway.openai.ContentPart;
+import dev.bedrockgateway.translate.DataUrl;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
@@ -33,26 +32,18 @@ final class Images {
     /** The image of a {@code data:} URL. */
     static ImageBlock fromDataUrl(ContentPart.ImagePart part, String at) {
         String urlAt = at + ".image_url.url";
-        String url = url(part, at);
-        int comma = url.indexOf(',');
-        String header = comma < 0 ? "" : url.substring(5, comma);
-        if (comma < 0 || !header.endsWith(";base64")) {
+        DataUrl url = DataUrl.parse(url(part, at));
+        if (url == null) {
             throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
                     "Image data URLs must be base64 encoded: data:image/<type>;base64,<data>.");
         }
-        long approximateBytes = (url.length() - comma - 1) * 3L / 4;
+        long approximateBytes = url.approximateBytes();
         if (approximateBytes > MAX_IMAGE_BYTES + 3) {
             throw OpenAiException.invalidRequest(urlAt, "image_too_large", "The image is about " + approximateBytes
                     + " bytes; Bedrock takes images of at most " + MAX_IMAGE_BYTES + " bytes (3.75 MB).");
         }
-        byte[] bytes;
-        try {
-            bytes = Base64.getMimeDecoder().decode(url.substring(comma + 1));
-        } catch (IllegalArgumentException e) {
-            throw OpenAiException.invalidRequest(urlAt, ErrorTypes.CODE_INVALID_VALUE,
-                    "Image data is not valid base64.");
-        }
-        String mime = header.substring(0, header.length() - ";base64".length());
+        byte[] bytes = url.decode(urlAt, "Image data");
+        String mime = url.mediaType();
         ImageType declared = ImageType.ofMediaType(mime).orElseThrow(() -> OpenAiException.invalidRequest(urlAt,
                 ErrorTypes.CODE_INVALID_VALUE, "Image type '" + mime + "' is not supported; use "
                         + ImageType.SUPPORTED + "."));

@@ -2,7 +2,6 @@ package dev.bedrockgateway.translate.messages;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.images.ImageType;
+import dev.bedrockgateway.translate.DocumentNames;
 import dev.bedrockgateway.translate.Invalid;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.DocumentBlock;
@@ -28,10 +28,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
  * {@code url} and {@code file} sources are refused, since this path fetches nothing (Converse takes bytes or S3
  * locations only).</li>
  * <li>Documents: a {@code base64} PDF -> {@code pdf} bytes, a {@code text} source -> {@code txt} bytes; {@code title}
- * -> the {@code name} Converse requires (reduced to the characters Converse allows, else {@code document-N}, and made
- * unique within the request), {@code context} -> {@code context}. {@code content}, {@code url} and {@code file}
- * sources and {@code citations.enabled: true} are refused: the first has no Converse twin, the next two would need a
- * fetch, and citations for these models cannot be mapped back to Anthropic's citation objects.</li>
+ * -> the {@code name} Converse requires ({@link DocumentNames}), {@code context} -> {@code context}. {@code content},
+ * {@code url} and {@code file} sources and {@code citations.enabled: true} are refused: the first has no Converse
+ * twin, the next two would need a fetch, and citations for these models cannot be mapped back to Anthropic's citation
+ * objects.</li>
  * </ul>
  * Per-request state: the document names already used.
  */
@@ -49,7 +49,7 @@ final class Attachments {
     private static final Set<String> IMAGE_MEDIA_TYPES = Set.of("image/jpeg", "image/png", "image/gif",
             "image/webp");
 
-    private final Set<String> documentNames = new HashSet<>();
+    private final DocumentNames documentNames = new DocumentNames();
 
     ImageBlock image(ObjectNode block, String at) {
         Fields.only(block, at, IMAGE_FIELDS);
@@ -119,7 +119,7 @@ final class Attachments {
                         SdkBytes.fromByteArrayUnsafe(data.getBytes(StandardCharsets.UTF_8))));
             }
         }
-        document.name(name(Fields.optionalText(block, "title", at)));
+        document.name(documentNames.next(Fields.optionalText(block, "title", at)));
         String context = Fields.optionalText(block, "context", at);
         if (context != null && !context.isBlank()) {
             document.context(context);
@@ -139,33 +139,6 @@ final class Attachments {
             throw Fields.unsupported(Fields.path(citationsAt, "enabled"), "citations are not available for this"
                     + " model through Amazon Bedrock Converse.");
         }
-    }
-
-    /**
-     * A Converse document name: only (ASCII) alphanumerics, single whitespace, hyphens, parentheses and square brackets are
-     * allowed, and two documents of a request may not share one.
-     */
-    private String name(String title) {
-        StringBuilder name = new StringBuilder();
-        if (title != null) {
-            for (int i = 0; i < title.length() && name.length() < 200; i++) {
-                char c = title.charAt(i);
-                if (c < 128 && Character.isLetterOrDigit(c) || c == '-' || c == '(' || c == ')' || c == '[' || c == ']') {
-                    name.append(c);
-                } else if (name.length() > 0 && name.charAt(name.length() - 1) != ' ') {
-                    name.append(' ');
-                }
-            }
-        }
-        String base = name.toString().trim();
-        if (base.isEmpty()) {
-            base = "document-" + (documentNames.size() + 1);
-        }
-        String unique = base;
-        for (int n = 2; !documentNames.add(unique); n++) {
-            unique = base + " (" + n + ")";
-        }
-        return unique;
     }
 
     private static byte[] base64(String data, String at) {

@@ -1,10 +1,12 @@
 package dev.bedrockgateway.translate.chat;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +21,12 @@ import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.pipeline.Parsed;
 import dev.bedrockgateway.translate.UnsupportedParams;
+import software.amazon.awssdk.services.bedrockruntime.model.CachePointType;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.DocumentFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageFormat;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 
@@ -278,5 +283,126 @@ class ChatToConverseTest {
                 {"model":"m","messages":[{"role":"user","content":"q"},
                   {"role":"assistant","content":"a","thinking_blocks":[{"type":"thinking","thinking":"t"}]},
                   {"role":"user","content":"q2"}]}""").param());
+    }
+    // --- file parts -> document blocks ---------------------------------------------------------------------------
+
+    static final byte[] PDF = "%PDF-1.4\n%\u00e2\u00e3\n1 0 obj <<>> endobj\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    static String filePart(String fileJson) {
+        return """
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"Summarise."},
+                  {"type":"file","file":%s}]}]}""".formatted(fileJson);
+    }
+
+    @Test
+    void aPdfDataUrlBecomesADocumentBlockWithItsExactBytesAndASanitisedName() {
+        ConverseRequest request = translate("""
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"Summarise."},
+                  {"type":"file","file":{"filename":"reports/Q3  report: <final>!.pdf",
+                    "file_data":"data:application/pdf;base64,%s"},"cache_control":{"type":"ephemeral"}}]}]}"""
+                .formatted(Base64.getEncoder().encodeToString(PDF)));
+        List<ContentBlock> content = request.messages().get(0).content();
+        assertEquals("Summarise.", content.get(0).text());
+        DocumentBlock document = content.get(1).document();
+        assertEquals(DocumentFormat.PDF, document.format());
+        assertEquals("Q3 report final", document.name());
+        assertArrayEquals(PDF, document.source().bytes().asByteArray());
+        assertNull(document.context());
+        assertEquals(CachePointType.DEFAULT, content.get(2).cachePoint().type());
+        assertEquals(3, content.size());
+    }
+
+    @Test
+    void aGenericMediaTypeTakesTheFormatFromTheFileNameAndNoNameBecomesDocumentN() {
+        String csv = Base64.getEncoder().encodeToString("quarter,revenue\nQ3,42\n".getBytes(StandardCharsets.UTF_8));
+        DocumentBlock fromExtension = translate(filePart("""
+                {"filename":"Figures.CSV","file_data":"data:application/octet-stream;base64,%s"}""".formatted(csv)))
+                .messages().get(0).content().get(1).document();
+        assertEquals(DocumentFormat.CSV, fromExtension.format());
+        assertEquals("Figures", fromExtension.name());
+
+        DocumentBlock noName = translate(filePart("""
+                {"file_data":"data:text/markdown; charset=utf-8;base64,%s"}""".formatted(csv)))
+                .messages().get(0).content().get(1).document();
+        assertEquals(DocumentFormat.MD, noName.format());
+        assertEquals("document-1", noName.name());
+    }
+
+    @Test
+    void duplicateFileNamesBecomeUniqueDocumentNamesAcrossTheRequest() {
+        String pdf = "data:application/pdf;base64," + Base64.getEncoder().encodeToString(PDF);
+        ConverseRequest request = translate("""
+                {"model":"m","messages":[
+                  {"role":"user","content":[{"type":"text","text":"Read these."},
+                    {"type":"file","file":{"filename":"report.pdf","file_data":"%1$s"}},
+                    {"type":"file","file":{"filename":"report.pdf","file_data":"%1$s"}},
+                    {"type":"file","file":{"filename":".pdf","file_data":"%1$s"}}]},
+                  {"role":"assistant","content":"Read."},
+                  {"role":"user","content":[{"type":"text","text":"And this one?"},
+                    {"type":"file","file":{"filename":"REPORT.pdf","file_data":"%1$s"}}]}]}""".formatted(pdf));
+        List<Message> messages = request.messages();
+        assertEquals(List.of("report", "report (2)", "document-3"), messages.get(0).content().stream().skip(1)
+                .map(block -> block.document().name()).toList());
+        assertEquals("REPORT (3)", messages.get(2).content().get(1).document().name());
+    }
+
+    @Test
+    void aFileIdIsA400NamingItForTheGatewayHasNoFilesApi() {
+        OpenAiException error = rejected(filePart("""
+                {"file_id":"file-abc123"}"""));
+        assertEquals("messages[0].content[1].file.file_id", error.param());
+        assertEquals("unsupported_parameter", error.code());
+        assertEquals(400, error.status());
+        assertTrue(error.getMessage().contains("file_data"), error.getMessage());
+        assertEquals("messages[0].content[1].file.file_id", rejected(filePart("""
+                {"file_id":"file-abc123","file_data":"data:application/pdf;base64,JVBERi0="}""")).param());
+
+        assertEquals("messages[0].content[1].file.file_data", rejected(filePart("""
+                {"filename":"a.pdf"}""")).param());
+        assertEquals("messages[0].content[0].file", rejected("""
+                {"model":"m","messages":[{"role":"user","content":[{"type":"file"}]}]}""").param());
+    }
+
+    @Test
+    void invalidBase64OrNoDataUrlIsA400NamingFileData() {
+        for (String data : List.of("data:application/pdf;base64,JVBER!i0xLjQ=", "data:application/pdf;base64,JVBE Ri0=",
+                "data:application/pdf;base64,JVBERi0xLjQ=x", "data:application/pdf;base64,", "JVBERi0xLjQK",
+                "data:application/pdf,%PDF-1.4", "https://example.com/report.pdf")) {
+            OpenAiException error = rejected(filePart("""
+                    {"filename":"a.pdf","file_data":"%s"}""".formatted(data)));
+            assertEquals("messages[0].content[1].file.file_data", error.param(), data);
+            assertEquals("invalid_value", error.code(), data);
+        }
+        // Line breaks, as MIME encoders write them, are the one thing besides the alphabet that base64 may hold.
+        assertArrayEquals(PDF, translate(filePart("""
+                {"filename":"a.pdf","file_data":"data:application/pdf;base64,%s"}"""
+                .formatted(Base64.getMimeEncoder(8, "\r\n".getBytes()).encodeToString(PDF).replace("\r\n", "\\r\\n"))))
+                .messages().get(0).content().get(1).document().source().bytes().asByteArray());
+    }
+
+    @Test
+    void anUnsupportedFileTypeIsA400ListingTheSupportedOnes() {
+        OpenAiException image = rejected(filePart("""
+                {"filename":"cat.png","file_data":"data:image/png;base64,iVBORw0KGgo="}"""));
+        assertEquals("messages[0].content[1].file.file_data", image.param());
+        assertEquals("invalid_value", image.code());
+        assertTrue(image.getMessage().contains("'image/png'"), image.getMessage());
+        assertTrue(image.getMessage().contains("application/pdf (.pdf)"), image.getMessage());
+        assertTrue(image.getMessage().contains("text/markdown (.md)"), image.getMessage());
+
+        OpenAiException unknown = rejected(filePart("""
+                {"filename":"blob.bin","file_data":"data:application/octet-stream;base64,AAAA"}"""));
+        assertEquals("messages[0].content[1].file.file_data", unknown.param());
+        assertTrue(unknown.getMessage().contains("'blob.bin'"), unknown.getMessage());
+        assertEquals("messages[0].content[1].file.file_data", rejected(filePart("""
+                {"file_data":"data:;base64,AAAA"}""")).param());
+    }
+
+    @Test
+    void filesAreUserContentOnly() {
+        assertEquals("messages[0].content[0].type", rejected("""
+                {"model":"m","messages":[{"role":"system","content":[
+                  {"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="}}]},
+                  {"role":"user","content":"q"}]}""").param());
     }
 }
