@@ -175,12 +175,8 @@ final class InputItems {
             case "input_file" -> {
                 unsupportedReference(part, "file_id", at, "a file");
                 unsupportedReference(part, "file_url", at, "a file");
-                ObjectNode file = NODES.objectNode();
-                file.set("file_data", part.get("file_data"));
-                if (part.has("filename")) {
-                    file.set("filename", part.get("filename"));
-                }
-                return new ContentPart.FilePart(file);
+                return new ContentPart.FilePart(new ContentPart.FileObject(text(part, "file_data", at), null,
+                        text(part, "filename", at)), null);
             }
             default -> throw OpenAiException.invalidRequest(at + ".type", ErrorTypes.CODE_INVALID_VALUE,
                     "Invalid value: '" + type + "'. Supported values are: " + (assistant ? "'output_text', 'refusal'"

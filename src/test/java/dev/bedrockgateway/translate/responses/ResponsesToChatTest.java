@@ -228,4 +228,22 @@ class ResponsesToChatTest {
         assertEquals("f", allowed.toolConfig().tools().get(0).toolSpec().name());
         assertTrue(allowed.toolConfig().toolChoice().any() != null);
     }
+
+    @Test
+    void anInputFileIsADocumentBlockWithItsBytes() {
+        byte[] pdf = "%PDF-1.4 tiny".getBytes(StandardCharsets.US_ASCII);
+        String data = java.util.Base64.getEncoder().encodeToString(pdf);
+        ConverseRequest request = converse("""
+                {"model":"m","input":[{"role":"user","content":[
+                  {"type":"input_file","filename":"Q3 report.pdf","file_data":"data:application/pdf;base64,%s"},
+                  {"type":"input_text","text":"Summarise"}]}]}""".formatted(data));
+        var document = request.messages().get(0).content().get(0).document();
+        assertEquals("pdf", document.formatAsString());
+        assertEquals("Q3 report", document.name());
+        assertEquals(java.util.Arrays.toString(pdf), java.util.Arrays.toString(document.source().bytes().asByteArray()));
+        assertEquals("input[0].content[0].file_data", refused("""
+                {"model":"m","input":[{"role":"user","content":[
+                  {"type":"input_file","filename":"a.pdf","file_data":"data:application/pdf;base64,@@"}]}]}""")
+                .param());
+    }
 }
