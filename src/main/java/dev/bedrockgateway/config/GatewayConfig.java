@@ -90,8 +90,9 @@ public interface GatewayConfig {
         Duration retention();
 
         /**
-         * Bound of the in-memory store (used without a database), in bytes of stored JSON: past it the least recently
-         * used responses are evicted first. A continued conversation stores its whole context with each response.
+         * Bound of the in-memory store (used without a database), in bytes of stored JSON: past it the responses least
+         * likely to be used again are evicted (Caffeine's policy, which weighs how recently and how often each was
+         * read). A continued conversation stores its whole context with each response.
          */
         @WithDefault("67108864")
         long memoryMaxBytes();

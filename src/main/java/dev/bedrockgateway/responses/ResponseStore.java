@@ -11,7 +11,10 @@ import io.smallrye.mutiny.Uni;
  */
 public interface ResponseStore {
 
-    /** Keeps {@code response} until it expires ({@code gateway.responses.retention}) or is deleted. */
+    /**
+     * Keeps {@code response} until it expires ({@code gateway.responses.retention}) or is deleted. Saving an id again
+     * replaces it and starts its retention again; an id another owner holds fails with {@link IllegalStateException}.
+     */
     Uni<Void> save(StoredResponse response);
 
     /** The response, unless it is unknown, expired, deleted or another owner's. */

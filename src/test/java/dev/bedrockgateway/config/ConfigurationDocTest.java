@@ -70,6 +70,11 @@ class ConfigurationDocTest {
                 "every property has Javadoc: " + properties.stream().filter(p -> p.javadoc().isBlank()).toList());
     }
 
+    @Test
+    void aCodeTagKeepsTheBracesInsideIt() {
+        assertEquals("`GET /v1/responses/{id}` and `x`", markdown("{@code GET /v1/responses/{id}} and {@code x}"));
+    }
+
     /** The properties in declaration order, with the groups (methods returning a nested interface) resolved. */
     static List<Property> properties(String source) {
         Map<String, List<Property>> byInterface = new LinkedHashMap<>();
@@ -171,9 +176,12 @@ class ConfigurationDocTest {
         return "`" + p.defaultValue() + "`";
     }
 
-    /** Javadoc as Markdown: {@code x} in backticks, links as their text, paragraphs run together, pipes escaped. */
+    /**
+     * Javadoc as Markdown: {@code x} in backticks (with its own balanced braces, as Javadoc reads them), links as their
+     * text, paragraphs run together, pipes escaped.
+     */
     static String markdown(String javadoc) {
-        return javadoc.replaceAll("\\{@code ([^}]*)}", "`$1`")
+        return javadoc.replaceAll("\\{@code ((?:[^{}]|\\{[^{}]*})*)}", "`$1`")
                 .replaceAll("\\{@link(?:plain)? (?:[\\w.]*#)?([^} ]*)(?: ([^}]*))?}", "$1")
                 .replace("<p>", "").replace("</p>", "")
                 .replaceAll("\\s+", " ").replace("|", "\\|").trim();

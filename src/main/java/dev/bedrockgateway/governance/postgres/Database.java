@@ -2,6 +2,7 @@ package dev.bedrockgateway.governance.postgres;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,13 +17,17 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.governance.StoreUrls;
+import dev.bedrockgateway.governance.store.GovernanceStore.Conflict;
+import dev.bedrockgateway.governance.store.GovernanceStore.StoreUnavailable;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -32,7 +37,7 @@ import io.vertx.sqlclient.PoolOptions;
  *
  * <p>An unreachable database does not stop the gateway: start-up logs a warning naming the server (never the password)
  * and migration is retried in the background every {@link #RETRY_INTERVAL} on a worker thread, while {@link #state()}
- * says why it is down and {@link #pool()} stays empty, so store calls fail fast with
+ * says why it is down and {@link #pool()} stays empty, so store calls ({@link #call}) fail fast with
  * {@code GovernanceStore.StoreUnavailable}.
  */
 @ApplicationScoped
@@ -123,6 +128,54 @@ public class Database {
     /** {@code host:port/database}, for messages: never the user or password. */
     public String describe() {
         return target.map(Target::describe).orElse("no database");
+    }
+
+    /**
+     * Runs {@code work} on a connection of the pool within {@link #timeout()}, translating failures:
+     * {@link StoreUnavailable} when the database is not configured, not migrated, unreachable, did not answer in time
+     * or refused for want of resources; {@link Conflict} for a unique value; any other failure (a mistake of ours, not
+     * an outage) as it is or as an {@link IllegalStateException} naming its SQLSTATE. A call that timed out may still
+     * complete on the server.
+     *
+     * @param what the call, for messages ({@code find key})
+     */
+    public <T> Uni<T> call(String what, Function<SqlConnection, Uni<T>> work) {
+        Pool p = pool;
+        if (p == null) {
+            String why = configured() ? "database " + describe() + " is " + state : "no database configured";
+            return Uni.createFrom().failure(new StoreUnavailable(why, null));
+        }
+        // Through a connection of our own rather than Pool.query: the pool's query path leaves its connection-timeout
+        // timer running when connecting fails, which then logs an IllegalStateException on every call during an
+        // outage (https://github.com/eclipse-vertx/vertx-sql-client/issues/1706).
+        return p.withConnection(work::apply)
+                .ifNoItem().after(timeout)
+                .failWith(() -> new StoreUnavailable(what + ": database " + describe() + " did not answer within "
+                        + timeout, null))
+                .onFailure().transform(e -> translate(what, e));
+    }
+
+    private Throwable translate(String what, Throwable e) {
+        if (e instanceof StoreUnavailable || e instanceof Conflict) {
+            return e;
+        }
+        if (e instanceof PgException pg) {
+            String sqlState = pg.getSqlState() == null ? "" : pg.getSqlState();
+            if (sqlState.equals("23505")) {
+                return new Conflict(pg.getDetail() != null ? pg.getDetail() : pg.getErrorMessage());
+            }
+            // Connection (08), serialization or deadlock (40), no resources (53), shut down (57), system (58),
+            // schema missing (42P01): the store is not usable now. Anything else is a mistake of ours, not an outage.
+            if (sqlState.startsWith("08") || sqlState.startsWith("40") || sqlState.startsWith("53")
+                    || sqlState.startsWith("57") || sqlState.startsWith("58") || sqlState.equals("42P01")) {
+                return new StoreUnavailable(what + ": " + pg.getErrorMessage(), pg);
+            }
+            return new IllegalStateException(what + ": " + pg.getErrorMessage() + " (SQLSTATE " + sqlState + ")", pg);
+        }
+        if (e instanceof IllegalArgumentException || e instanceof ClassCastException || e instanceof NullPointerException) {
+            return e;
+        }
+        return new StoreUnavailable(what + ": database " + describe() + " unreachable: " + e.getMessage(), e);
     }
 
     private void scheduleMigration(Duration delay) {

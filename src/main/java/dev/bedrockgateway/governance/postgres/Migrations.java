@@ -23,7 +23,7 @@ final class Migrations implements ResourceProvider {
     static final String LOCATION = "db/migration";
 
     /** Every migration, in order. */
-    static final List<String> NAMES = List.of("V1__governance.sql");
+    static final List<String> NAMES = List.of("V1__governance.sql", "V2__responses.sql");
 
     private final ClassLoader loader;
 

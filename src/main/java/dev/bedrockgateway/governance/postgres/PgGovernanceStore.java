@@ -24,20 +24,18 @@ import dev.bedrockgateway.governance.store.VirtualKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 
 /**
  * {@link GovernanceStore} in PostgreSQL (schema: {@code db/migration}), through the reactive pool of {@link Database}.
  *
- * <p>Every call is bounded by {@code gateway.governance.store-timeout}; past it, or when the server cannot be reached,
- * or before the schema is migrated, it fails with {@link StoreUnavailable}. A call that timed out may still complete
- * on the server: writes are therefore either idempotent ({@link #writeSpend}, keyed by request id) or answered to an
- * admin who can look and retry. Unique violations become {@link Conflict}.
+ * <p>Every call goes through {@link Database#call}: bounded by {@code gateway.governance.store-timeout}; past it, or
+ * when the server cannot be reached, or before the schema is migrated, it fails with {@link StoreUnavailable}. A call
+ * that timed out may still complete on the server: writes are therefore either idempotent ({@link #writeSpend}, keyed
+ * by request id) or answered to an admin who can look and retry. Unique violations become {@link Conflict}.
  */
 @ApplicationScoped
 public class PgGovernanceStore implements GovernanceStore {
@@ -104,7 +102,7 @@ public class PgGovernanceStore implements GovernanceStore {
 
     @Override
     public Uni<List<String>> deleteKeys(List<String> tokenHashes) {
-        return call("delete keys", c -> c
+        return database.call("delete keys", c -> c
                 .preparedQuery("DELETE FROM bg_keys WHERE token_hash = ANY($1) RETURNING token_hash")
                 .execute(Tuple.of(tokenHashes.toArray(String[]::new))).map(rows -> all(rows, r -> r.getString(0))));
     }
@@ -113,7 +111,7 @@ public class PgGovernanceStore implements GovernanceStore {
     public Uni<Page<VirtualKey>> listKeys(String teamId, String userId, int page, int size) {
         int p = Math.max(1, page);
         int s = Math.max(1, size);
-        return call("list keys", c -> c.preparedQuery("SELECT count(*) FROM bg_keys WHERE " + KEY_FILTER)
+        return database.call("list keys", c -> c.preparedQuery("SELECT count(*) FROM bg_keys WHERE " + KEY_FILTER)
                 .execute(Tuple.of(teamId, userId))
                 .flatMap(count -> c.preparedQuery("SELECT " + KEY_COLUMNS + " FROM bg_keys WHERE " + KEY_FILTER
                         + " ORDER BY created_at DESC, token_hash LIMIT $3 OFFSET $4")
@@ -141,7 +139,7 @@ public class PgGovernanceStore implements GovernanceStore {
     @Override
     public Uni<List<String>> deleteTeams(List<String> teamIds) {
         Tuple ids = Tuple.of(teamIds.toArray(String[]::new));
-        return call("delete teams", c -> transaction(c, conn -> conn
+        return database.call("delete teams", c -> transaction(c, conn -> conn
                 .preparedQuery("UPDATE bg_keys SET team_id = NULL WHERE team_id = ANY($1)").execute(ids)
                 .flatMap(cleared -> conn.preparedQuery("DELETE FROM bg_teams WHERE team_id = ANY($1) RETURNING team_id")
                         .execute(ids))
@@ -150,7 +148,7 @@ public class PgGovernanceStore implements GovernanceStore {
 
     @Override
     public Uni<List<Team>> listTeams() {
-        return call("list teams", c -> c.preparedQuery("SELECT " + TEAM_COLUMNS
+        return database.call("list teams", c -> c.preparedQuery("SELECT " + TEAM_COLUMNS
                 + " FROM bg_teams ORDER BY created_at, team_id").execute().map(rows -> all(rows, PgGovernanceStore::team)));
     }
 
@@ -162,11 +160,11 @@ public class PgGovernanceStore implements GovernanceStore {
     @Override
     public Uni<Void> writeSpend(List<SpendRow> rows) {
         if (rows.isEmpty()) {
-            return call("write spend", c -> Uni.createFrom().voidItem());
+            return database.call("write spend", c -> Uni.createFrom().voidItem());
         }
         List<Tuple> tuples = rows.stream().map(PgGovernanceStore::spendTuple).toList();
         Instant now = Instant.now();
-        return call("write spend", c -> transaction(c, conn -> conn
+        return database.call("write spend", c -> transaction(c, conn -> conn
                 .preparedQuery("INSERT INTO bg_spend_logs (" + SPEND_COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7,"
                         + " $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (request_id) DO NOTHING"
                         + " RETURNING api_key, team_id, spend")
@@ -238,7 +236,7 @@ public class PgGovernanceStore implements GovernanceStore {
     @Override
     public Uni<List<SpendRow>> spendLogs(String apiKeyHash, String teamId, String userId, Instant from, Instant to,
             int limit) {
-        return call("read spend logs", c -> c.preparedQuery("SELECT " + SPEND_COLUMNS + " FROM bg_spend_logs"
+        return database.call("read spend logs", c -> c.preparedQuery("SELECT " + SPEND_COLUMNS + " FROM bg_spend_logs"
                 + " WHERE ($1::text IS NULL OR api_key = $1) AND ($2::text IS NULL OR team_id = $2)"
                 + " AND ($3::text IS NULL OR user_id = $3) AND ($4::timestamptz IS NULL OR start_time >= $4)"
                 + " AND ($5::timestamptz IS NULL OR start_time <= $5) ORDER BY start_time, request_id LIMIT $6")
@@ -284,52 +282,7 @@ public class PgGovernanceStore implements GovernanceStore {
 
     /** One statement; its first row answered, if any. */
     private <T> Uni<Optional<T>> one(String what, String sql, Tuple args, Function<Row, T> mapper) {
-        return call(what, c -> c.preparedQuery(sql).execute(args).map(rows -> first(rows, mapper)));
-    }
-
-    /**
-     * Runs {@code work} on a connection of the pool within the store timeout, translating failures:
-     * {@link StoreUnavailable} when the database is not there, did not answer or refused for want of resources;
-     * {@link Conflict} for a unique value.
-     */
-    private <T> Uni<T> call(String what, Function<SqlConnection, Uni<T>> work) {
-        Optional<Pool> pool = database.pool();
-        if (pool.isEmpty()) {
-            String why = database.configured() ? "database " + database.describe() + " is " + database.state()
-                    : "no database configured";
-            return Uni.createFrom().failure(new StoreUnavailable(why, null));
-        }
-        // Through a connection of our own rather than Pool.query: the pool's query path leaves its connection-timeout
-        // timer running when connecting fails, which then logs an IllegalStateException on every call during an
-        // outage (https://github.com/eclipse-vertx/vertx-sql-client/issues/1706).
-        return pool.get().withConnection(work::apply)
-                .ifNoItem().after(database.timeout())
-                .failWith(() -> new StoreUnavailable(what + ": database " + database.describe()
-                        + " did not answer within " + database.timeout(), null))
-                .onFailure().transform(e -> translate(what, e));
-    }
-
-    private Throwable translate(String what, Throwable e) {
-        if (e instanceof StoreUnavailable || e instanceof Conflict) {
-            return e;
-        }
-        if (e instanceof PgException pg) {
-            String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-            if (state.equals("23505")) {
-                return new Conflict(pg.getDetail() != null ? pg.getDetail() : pg.getErrorMessage());
-            }
-            // Connection (08), serialization or deadlock (40), no resources (53), shut down (57), system (58),
-            // schema missing (42P01): the store is not usable now. Anything else is a mistake of ours, not an outage.
-            if (state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57")
-                    || state.startsWith("58") || state.equals("42P01")) {
-                return new StoreUnavailable(what + ": " + pg.getErrorMessage(), pg);
-            }
-            return new IllegalStateException(what + ": " + pg.getErrorMessage() + " (SQLSTATE " + state + ")", pg);
-        }
-        if (e instanceof IllegalArgumentException || e instanceof ClassCastException || e instanceof NullPointerException) {
-            return e;
-        }
-        return new StoreUnavailable(what + ": database " + database.describe() + " unreachable: " + e.getMessage(), e);
+        return database.call(what, c -> c.preparedQuery(sql).execute(args).map(rows -> first(rows, mapper)));
     }
 
     private static Tuple keyTuple(VirtualKey k, boolean insert) {

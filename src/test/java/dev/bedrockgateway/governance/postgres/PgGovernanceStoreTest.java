@@ -1,9 +1,8 @@
 package dev.bedrockgateway.governance.postgres;
 
+import static dev.bedrockgateway.governance.postgres.PostgresFixture.assertUnavailableWithinTimeout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -211,14 +210,6 @@ class PgGovernanceStoreTest extends PostgresFixture.Tests {
         StoreUnavailable e = assertThrows(StoreUnavailable.class, () -> await(none.findKey("h1")));
         assertEquals("no database configured", e.getMessage());
         assertThrows(StoreUnavailable.class, () -> await(none.writeSpend(List.of())));
-    }
-
-    private static void assertUnavailableWithinTimeout(Supplier<Uni<?>> call) {
-        long start = System.nanoTime();
-        Throwable failure = assertThrows(Throwable.class, () -> call.get().await().atMost(WAIT));
-        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        assertInstanceOf(StoreUnavailable.class, failure, String.valueOf(failure));
-        assertTrue(millis < TIMEOUT.toMillis() + 1500, "took " + millis + " ms");
     }
 
     private static void assertConflict(Supplier<Uni<?>> call) {
