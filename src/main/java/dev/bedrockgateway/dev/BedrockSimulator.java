@@ -54,7 +54,10 @@ import software.amazon.awssdk.eventstream.Message;
  * <a href="https://docs.aws.amazon.com/bedrock/latest/APIReference/API_Operations_Amazon_Bedrock_Runtime.html">the
  * Bedrock Runtime API reference</a>:
  * <ul>
- * <li>{@code /model/{modelId}/converse} and {@code /converse-stream}: any model id;</li>
+ * <li>{@code /model/{modelId}/converse} and {@code /converse-stream}: any model id; Claude ids that take extended
+ * thinking answer {@code additionalModelRequestFields.thinking} with signed reasoningContent blocks first (streamed as
+ * reasoning text deltas, then a signature delta) and check the reasoning sent back, as {@link SimulatedModel}
+ * describes;</li>
  * <li>{@code /model/{modelId}/invoke}: Anthropic's Messages API in Bedrock's form for ids that contain {@code
  * anthropic.claude} (base ids, cross-region inference profile ids, ARNs), the Titan, Cohere and Nova embedding
  * bodies for theirs;</li>

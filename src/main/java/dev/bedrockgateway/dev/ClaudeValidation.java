@@ -75,6 +75,80 @@ final class ClaudeValidation {
         };
     }
 
+    /**
+     * The checks above that concern a Converse request to a Claude model, whose thinking they return. Bedrock turns
+     * such a request into a Messages API body: {@code additionalModelRequestFields} become top-level fields ({@code
+     * thinking}, {@code anthropic_beta}), {@code inferenceConfig.maxTokens} {@code max_tokens}, reasoningContent
+     * blocks thinking blocks, so the model refuses it with the same words
+     * (https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html). Without {@code
+     * maxTokens} Bedrock supplies the model's default, which the budget is not checked against here. Beta flags are
+     * only read (for interleaved thinking), not checked: the simulator's Converse route never refused them.
+     */
+    static Thinking converse(String modelId, JsonNode request) {
+        JsonNode fields = request.path("additionalModelRequestFields");
+        Thinking thinking = Thinking.OFF;
+        if (present(fields.path("thinking"))) {
+            if (!ClaudeModels.thinks(modelId)) {
+                throw refuse("thinking: Extra inputs are not permitted");
+            }
+            Set<String> betas = new HashSet<>();
+            fields.path("anthropic_beta").forEach(flag -> betas.add(flag.asText()));
+            JsonNode maxTokens = request.path("inferenceConfig").path("maxTokens");
+            thinking = thinking(modelId, fields.path("thinking"),
+                    maxTokens.isInt() ? maxTokens.intValue() : Integer.MAX_VALUE, betas);
+        }
+        temperatureWhileThinking(request.path("inferenceConfig").path("temperature"), thinking);
+        JsonNode choice = request.path("toolConfig").path("toolChoice");
+        forcedToolWhileThinking(choice.has("any") || choice.has("tool"), thinking);
+        converseMessages(request.path("messages"), thinking);
+        return thinking;
+    }
+
+    /** Signed reasoning everywhere; with thinking on, reasoning first in the last assistant turn that calls tools. */
+    private static void converseMessages(JsonNode messages, Thinking thinking) {
+        int lastAssistant = -1;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode content = messages.get(i).path("content");
+            for (int j = 0; j < content.size(); j++) {
+                JsonNode text = content.get(j).path("reasoningContent").path("reasoningText");
+                if (present(text)) {
+                    signed(text.path("text").asText(""), text.path("signature"), "messages." + i + ".content." + j);
+                }
+            }
+            if ("assistant".equals(messages.get(i).path("role").asText())) {
+                lastAssistant = i;
+            }
+        }
+        if (thinking.on() && lastAssistant >= 0) {
+            List<String> types = new ArrayList<>();
+            for (JsonNode block : messages.get(lastAssistant).path("content")) {
+                String type = messagesType(block);
+                if (type != null) {
+                    types.add(type);
+                }
+            }
+            thinkingFirst(types, "messages." + lastAssistant);
+        }
+    }
+
+    /** The Messages API type of a Converse content block; null for a cachePoint, which marks the block before it. */
+    private static String messagesType(JsonNode block) {
+        if (block.has("cachePoint")) {
+            return null;
+        }
+        if (block.has("reasoningContent")) {
+            return block.get("reasoningContent").has("redactedContent") ? "redacted_thinking" : "thinking";
+        }
+        if (block.has("toolUse")) {
+            return "tool_use";
+        }
+        if (block.has("toolResult")) {
+            return "tool_result";
+        }
+        Iterator<String> names = block.fieldNames();
+        return names.hasNext() ? names.next() : "";
+    }
+
     private static Set<String> betas(String modelId, JsonNode betas) {
         Set<String> flags = new HashSet<>();
         if (!present(betas)) {
@@ -180,11 +254,7 @@ final class ClaudeValidation {
         if (present(topK) && (!topK.isIntegralNumber() || topK.asLong() < 0)) {
             throw refuse("top_k: Input should be a non-negative integer");
         }
-        JsonNode temperature = body.path("temperature");
-        if (thinking.on() && present(temperature) && temperature.doubleValue() != 1.0) {
-            throw refuse("`temperature` may only be set to 1 when thinking is enabled. Please consult our "
-                    + "documentation at " + THINKING_DOCS + "#feature-compatibility");
-        }
+        temperatureWhileThinking(body.path("temperature"), thinking);
         JsonNode stops = body.path("stop_sequences");
         if (present(stops)) {
             if (!stops.isArray()) {
@@ -195,6 +265,13 @@ final class ClaudeValidation {
                     throw refuse("stop_sequences." + i + ": Input should be a valid string");
                 }
             }
+        }
+    }
+
+    private static void temperatureWhileThinking(JsonNode temperature, Thinking thinking) {
+        if (thinking.on() && present(temperature) && temperature.doubleValue() != 1.0) {
+            throw refuse("`temperature` may only be set to 1 when thinking is enabled. Please consult our "
+                    + "documentation at " + THINKING_DOCS + "#feature-compatibility");
         }
     }
 
@@ -270,7 +347,9 @@ final class ClaudeValidation {
             toolBlocks |= content(message.path("content"), path, i == messages.size() - 1 && role.equals("assistant"));
         }
         if (thinking.on() && lastAssistant >= 0) {
-            thinkingFirst(messages.get(lastAssistant).path("content"), "messages." + lastAssistant);
+            List<String> types = new ArrayList<>();
+            messages.get(lastAssistant).path("content").forEach(block -> types.add(block.path("type").asText()));
+            thinkingFirst(types, "messages." + lastAssistant);
         }
         return toolBlocks;
     }
@@ -353,11 +432,14 @@ final class ClaudeValidation {
     /** Refuses a thinking block the simulator did not write, as Bedrock refuses one Claude did not. */
     private static void signedThinking(JsonNode block, String path) {
         required(block, "thinking", path);
-        JsonNode signature = block.path("signature");
+        signed(block.path("thinking").asText(), block.path("signature"), path);
+    }
+
+    private static void signed(String thinking, JsonNode signature, String path) {
         if (!signature.isTextual() || signature.asText().isEmpty()) {
             throw refuse(path + ".thinking.signature: Field required");
         }
-        if (!ThinkingSignatures.verify(block.path("thinking").asText(), signature.asText())) {
+        if (!ThinkingSignatures.verify(thinking, signature.asText())) {
             throw refuse(path + ": Invalid `signature` in `thinking` block");
         }
     }
@@ -365,17 +447,15 @@ final class ClaudeValidation {
     /**
      * With thinking on, the final assistant message of a tool loop must start with its thinking, as the model wrote
      * it: https://docs.claude.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks
+     *
+     * @param types the Messages API types of the message's content blocks, in order
      */
-    private static void thinkingFirst(JsonNode content, String path) {
-        if (!content.isArray() || content.isEmpty()) {
+    private static void thinkingFirst(List<String> types, String path) {
+        if (types.isEmpty() || !types.contains("tool_use")) {
             return;
         }
-        boolean toolUse = false;
-        for (JsonNode block : content) {
-            toolUse |= "tool_use".equals(block.path("type").asText());
-        }
-        String first = content.get(0).path("type").asText();
-        if (toolUse && !first.equals("thinking") && !first.equals("redacted_thinking")) {
+        String first = types.get(0);
+        if (!first.equals("thinking") && !first.equals("redacted_thinking")) {
             throw refuse(path + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `" + first
                     + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block "
                     + "(preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include "
@@ -439,7 +519,11 @@ final class ClaudeValidation {
                         + "' not found in provided tools");
             }
         }
-        if (thinking.on() && (type.equals("any") || type.equals("tool"))) {
+        forcedToolWhileThinking(type.equals("any") || type.equals("tool"), thinking);
+    }
+
+    private static void forcedToolWhileThinking(boolean forced, Thinking thinking) {
+        if (thinking.on() && forced) {
             throw refuse("Thinking may not be enabled when tool_choice forces tool use.");
         }
     }

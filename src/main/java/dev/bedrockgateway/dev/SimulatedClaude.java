@@ -88,7 +88,6 @@ final class SimulatedClaude {
     record Counted(int inputTokens, Directives directives) {
     }
 
-    private static final String THINKING = "Simulated thinking about: ";
     private static final String ID_CHARACTERS = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz123456789";
 
     private final int replyWords;
@@ -238,7 +237,8 @@ final class SimulatedClaude {
         ClaudeValidation.Thinking thinking = ClaudeValidation.thinking(body);
         if (thinking.on()) {
             int budget = thinking.budget() == null ? maxTokens : Math.min(thinking.budget(), maxTokens);
-            Generated thought = SimulatedModel.generate(THINKING + subject, new Limits(budget, List.of(), 0));
+            Generated thought =
+                    SimulatedModel.generate(SimulatedModel.thinking(subject), new Limits(budget, List.of(), 0));
             content.add(Block.thinking(String.join("", thought.pieces())));
             output = thought.pieces().size();
             if (output >= maxTokens) {

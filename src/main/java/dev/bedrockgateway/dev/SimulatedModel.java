@@ -34,6 +34,21 @@ import dev.bedrockgateway.dev.BedrockSimulator.AwsError;
  * format) and echoed in their place in the turn as {@code [document <name>: <format>, <n> bytes]}, so that a test can
  * see what reached Bedrock; their content counts no input tokens.
  *
+ * <p>Extended thinking, for Claude model ids that take it ({@link ClaudeModels#thinks}), with {@code
+ * additionalModelRequestFields.thinking} {@code {"type": "enabled", "budget_tokens": N}} (or {@code adaptive} where
+ * the model takes it), checked by {@link ClaudeValidation#converse} with the Messages API's words:
+ * <ul>
+ * <li>the reply starts with a reasoningContent block, {@code Simulated thinking about: <last user text>} (or {@code
+ * tool said <results>}) as the simulated Claude of InvokeModel thinks, signed by {@link ThinkingSignatures}; its words
+ * count as output tokens, bounded by {@code budget_tokens} and, with the text, by {@code maxTokens};</li>
+ * <li>streamed as Bedrock streams it: a reasoning text delta per word, one signature delta, then the block's
+ * contentBlockStop;</li>
+ * <li>reasoning sent back must carry the signature the simulator gave it (in any turn, thinking on or off), and with
+ * thinking on the last assistant turn, when it calls tools, must start with its reasoning; {@code thinking} for a
+ * Claude model without extended thinking is refused as an extra input. Other models ignore {@code
+ * additionalModelRequestFields}.</li>
+ * </ul>
+ *
  * <p>Request and response shapes: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
  * and https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
  */
@@ -43,19 +58,37 @@ final class SimulatedModel {
     record ToolCall(String id, String name, ObjectNode input) {
     }
 
-    /** One content block of the reply: exactly one of {@code text} and {@code toolUse} is set. */
-    record Block(String text, ToolCall toolUse) {
+    /**
+     * One content block of the reply: text ({@code text}), reasoning ({@code text} and its {@code signature}) or a
+     * tool call ({@code toolUse}).
+     */
+    record Block(String text, String signature, ToolCall toolUse) {
 
         static Block text(String text) {
-            return new Block(text, null);
+            return new Block(text, null, null);
+        }
+
+        /** Reasoning signed by {@link ThinkingSignatures}, so that the model can check it when it comes back. */
+        static Block reasoning(String thinking) {
+            return new Block(thinking, ThinkingSignatures.sign(thinking), null);
         }
 
         static Block tool(ToolCall call) {
-            return new Block(null, call);
+            return new Block(null, null, call);
+        }
+
+        boolean reasoning() {
+            return signature != null;
         }
 
         ObjectNode toJson() {
             ObjectNode block = JSON.createObjectNode();
+            if (reasoning()) {
+                block.putObject("reasoningContent").putObject("reasoningText")
+                        .put("text", text)
+                        .put("signature", signature);
+                return block;
+            }
             if (text != null) {
                 return block.put("text", text);
             }
@@ -91,6 +124,7 @@ final class SimulatedModel {
     private static final Pattern TOOL_WORD = Pattern.compile("\\btool\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern EXPLAIN_WORD = Pattern.compile("\\bexplain\\b", Pattern.CASE_INSENSITIVE);
     private static final int TOOL_INPUT_FRAGMENT_CHARS = 8;
+    private static final String THINKING = "Simulated thinking about: ";
 
     private SimulatedModel() {
     }
@@ -103,28 +137,60 @@ final class SimulatedModel {
      */
     static Reply respond(String modelId, JsonNode request, int replyWords) {
         Validation.validate(request);
+        ClaudeValidation.Thinking thinking = ClaudeModels.isClaude(modelId)
+                ? ClaudeValidation.converse(modelId, request) : ClaudeValidation.Thinking.OFF;
         JsonNode lastUser = lastUserMessage(request.path("messages"));
         String userText = joinedText(lastUser.path("content"));
         Directives directives = Directives.parse(userText);
         int inputTokens = inputWords(request);
         Limits limits = Limits.of(request.path("inferenceConfig"), replyWords);
-        String prefix = replyPrefix(modelId);
-
         List<String> toolResults = toolResultTexts(lastUser.path("content"));
-        if (!toolResults.isEmpty()) {
-            return textReply(prefix + "tool said " + String.join(" ", toolResults), limits, inputTokens, directives);
+        String subject = toolResults.isEmpty() ? echoedText(lastUser.path("content"))
+                : "tool said " + String.join(" ", toolResults);
+        if (!thinking.on()) {
+            return answer(modelId, request, userText, toolResults.isEmpty(), subject, limits, inputTokens,
+                    directives);
         }
-        String echo = prefix + echoedText(lastUser.path("content"));
-        JsonNode toolSpec = chosenTool(request.path("toolConfig"), userText);
+        // Thinking comes out of maxTokens first, as with the simulated Claude of InvokeModel.
+        Integer maxTokens = limits.maxTokens();
+        Integer budget = thinking.budget() == null ? maxTokens
+                : maxTokens == null ? thinking.budget() : Math.min(thinking.budget(), maxTokens);
+        Generated thought = generate(thinking(subject), new Limits(budget, List.of(), 0));
+        Block reasoning = Block.reasoning(thought.text());
+        int thoughtTokens = thought.pieces().size();
+        if (maxTokens != null && thoughtTokens >= maxTokens) {
+            return new Reply(List.of(reasoning), "max_tokens", inputTokens, thoughtTokens, directives);
+        }
+        Limits rest = new Limits(maxTokens == null ? null : maxTokens - thoughtTokens, limits.stopSequences(),
+                replyWords);
+        Reply answer = answer(modelId, request, userText, toolResults.isEmpty(), subject, rest, inputTokens,
+                directives);
+        List<Block> content = new ArrayList<>();
+        content.add(reasoning);
+        content.addAll(answer.content());
+        return new Reply(content, answer.stopReason(), inputTokens, thoughtTokens + answer.outputTokens(),
+                directives);
+    }
+
+    /** The reply after any reasoning: text, or a tool call (after text when the user asks to explain). */
+    private static Reply answer(String modelId, JsonNode request, String userText, boolean mayCallTool,
+            String subject, Limits limits, int inputTokens, Directives directives) {
+        String prefix = replyPrefix(modelId);
+        JsonNode toolSpec = mayCallTool ? chosenTool(request.path("toolConfig"), userText) : null;
         if (toolSpec == null) {
-            return textReply(echo, limits, inputTokens, directives);
+            return textReply(prefix + subject, limits, inputTokens, directives);
         }
-        String lead = asksToExplain(userText) ? echo : null;
+        String lead = asksToExplain(userText) ? prefix + subject : null;
         return toolReply(lead, toolSpec, limits, inputTokens, directives);
     }
 
     static int words(String text) {
         return pieces(text).size();
+    }
+
+    /** The reasoning of a Claude model that thinks, about the last user text or {@code tool said <results>}. */
+    static String thinking(String subject) {
+        return THINKING + subject;
     }
 
     /** What every text reply starts with. */
@@ -155,15 +221,18 @@ final class SimulatedModel {
     }
 
     /**
-     * The ConverseStream event sequence for {@code reply}. Text blocks get no contentBlockStart (Bedrock sends one
-     * only for tool use); text is delivered a word per delta, tool input as fragments of its JSON string.
+     * The ConverseStream event sequence for {@code reply}. Text and reasoning blocks get no contentBlockStart
+     * (Bedrock sends one only for tool use); text and reasoning text are delivered a word per delta, reasoning's
+     * signature in one delta after its text, tool input as fragments of its JSON string.
      */
     static List<StreamEvent> streamEvents(Reply reply, long latencyMs) {
         List<StreamEvent> events = new ArrayList<>();
         events.add(new StreamEvent("messageStart", JSON.createObjectNode().put("role", "assistant")));
         for (int index = 0; index < reply.content().size(); index++) {
             Block block = reply.content().get(index);
-            if (block.text() != null) {
+            if (block.reasoning()) {
+                reasoningEvents(index, block, events);
+            } else if (block.text() != null) {
                 textEvents(index, block.text(), events);
             } else {
                 toolEvents(index, block.toolUse(), events);
@@ -184,6 +253,18 @@ final class SimulatedModel {
             delta.putObject("delta").put("text", piece);
             events.add(new StreamEvent("contentBlockDelta", delta));
         }
+    }
+
+    /** Deltas of ReasoningContentBlockDelta: its text a word at a time, then its signature. */
+    private static void reasoningEvents(int index, Block block, List<StreamEvent> events) {
+        for (String piece : pieces(block.text())) {
+            ObjectNode delta = indexed(index);
+            delta.putObject("delta").putObject("reasoningContent").put("text", piece);
+            events.add(new StreamEvent("contentBlockDelta", delta));
+        }
+        ObjectNode signature = indexed(index);
+        signature.putObject("delta").putObject("reasoningContent").put("signature", block.signature());
+        events.add(new StreamEvent("contentBlockDelta", signature));
     }
 
     private static void toolEvents(int index, ToolCall call, List<StreamEvent> events) {

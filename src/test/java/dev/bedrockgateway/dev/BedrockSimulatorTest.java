@@ -65,6 +65,7 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
 import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlockDelta;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
@@ -76,6 +77,9 @@ import software.amazon.awssdk.services.bedrockruntime.model.DocumentSource;
 import software.amazon.awssdk.services.bedrockruntime.model.InternalServerException;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.ReasoningContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ReasoningContentBlockDelta;
+import software.amazon.awssdk.services.bedrockruntime.model.ReasoningTextBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableException;
 import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
@@ -97,6 +101,8 @@ class BedrockSimulatorTest {
 
     private static final String CLAUDE = "anthropic.claude-3-sonnet-20240229-v1:0";
     private static final String PREFIX = "Simulated reply from " + CLAUDE + ": ";
+    /** A Claude model that takes extended thinking. */
+    private static final String THINKER = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
     private static final Duration LATENCY = Duration.ofMillis(30);
     private static final long TIMEOUT_SECONDS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -321,6 +327,102 @@ class BedrockSimulatorTest {
         assertEquals("celsius", JSON.readTree(stream.toolInput.get(1).toString()).path("unit").asText());
         assertEquals(List.of(0, 1), stream.stops);
         assertEquals(StopReason.TOOL_USE, stream.stopReason);
+    }
+
+    // --- Extended thinking (Converse on Claude) ---------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void thinkingClaudeStartsItsReplyWithSignedReasoning(Protocol protocol) throws Exception {
+        ConverseResponse response = converse(protocol, r -> r.modelId(THINKER)
+                .messages(user("Plan my day"))
+                .inferenceConfig(c -> c.maxTokens(2000))
+                .additionalModelRequestFields(thinking(1024)));
+
+        List<ContentBlock> content = response.output().message().content();
+        assertEquals(2, content.size());
+        ReasoningTextBlock reasoning = content.get(0).reasoningContent().reasoningText();
+        assertEquals("Simulated thinking about: Plan my day", reasoning.text());
+        assertTrue(ThinkingSignatures.verify(reasoning.text(), reasoning.signature()), reasoning.signature());
+        assertEquals("Simulated reply from " + THINKER + ": Plan my day", content.get(1).text());
+        assertEquals(StopReason.END_TURN, response.stopReason());
+        assertEquals(6 + 7, response.usage().outputTokens(), "the thinking's words count too");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void streamedReasoningIsTextDeltasThenASignatureDeltaBeforeTheTextBlock(Protocol protocol) throws Exception {
+        Consumer<ConverseRequest.Builder> request = r -> r.modelId(THINKER)
+                .messages(user("Plan my day"))
+                .additionalModelRequestFields(thinking(1024));
+        ConverseResponse whole = converse(protocol, request);
+        StreamRecorder stream = converseStream(protocol, streamRequest(request));
+
+        ReasoningTextBlock reasoning = whole.output().message().content().get(0).reasoningContent().reasoningText();
+        assertEquals(reasoning.text(), stream.reasoning.get(0).toString());
+        assertEquals(List.of(reasoning.signature()), stream.signatures.get(0));
+        assertEquals(6 + 1, stream.deltaCount.get(0), "a delta per word, then the signature's");
+        assertEquals(List.of("messageStart", "contentBlockDelta", "contentBlockDelta"), stream.events.subList(0, 3));
+        int firstStop = stream.events.indexOf("contentBlockStop");
+        assertEquals(1 + 7, firstStop, "the reasoning block ends after its signature");
+        assertEquals(List.of(0, 1), stream.stops);
+        assertEquals(whole.output().message().content().get(1).text(), stream.text.get(1).toString());
+        assertEquals(whole.usage(), stream.metadata.usage());
+        assertEquals(List.of(), stream.unknown);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void toolLoopWithThinkingNeedsTheSignedReasoningBack(Protocol protocol) throws Exception {
+        ConverseResponse call = converse(protocol, r -> r.modelId(THINKER)
+                .messages(user("What is the weather? Use the tool"))
+                .toolConfig(weatherTools(ToolChoice.fromAuto(a -> { })))
+                .additionalModelRequestFields(thinking(1024)));
+        List<ContentBlock> content = call.output().message().content();
+        assertEquals(StopReason.TOOL_USE, call.stopReason());
+        assertEquals("Simulated thinking about: What is the weather? Use the tool",
+                content.get(0).reasoningContent().reasoningText().text());
+        ToolUseBlock toolUse = content.get(1).toolUse();
+        Message toolResult = toolResult(toolUse.toolUseId(), "22 degrees");
+
+        ConverseResponse answer = converse(protocol, toolLoop(call.output().message(), toolResult));
+        assertEquals("Simulated thinking about: tool said 22 degrees",
+                answer.output().message().content().get(0).reasoningContent().reasoningText().text());
+        assertEquals("Simulated reply from " + THINKER + ": tool said 22 degrees", text(answer));
+
+        Message dropped = call.output().message().toBuilder().content(content.get(1)).build();
+        assertValidation(protocol, "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found "
+                + "`tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking "
+                + "block", toolLoop(dropped, toolResult));
+
+        ReasoningTextBlock signed = content.get(0).reasoningContent().reasoningText();
+        Message tampered = call.output().message().toBuilder().content(
+                ContentBlock.fromReasoningContent(ReasoningContentBlock.fromReasoningText(
+                        signed.toBuilder().text(signed.text() + " and more").build())),
+                content.get(1)).build();
+        assertValidation(protocol, "messages.1.content.0: Invalid `signature` in `thinking` block",
+                toolLoop(tampered, toolResult));
+    }
+
+    @Test
+    void thinkingIsValidatedAsBedrockValidatesIt() {
+        assertValidation(Protocol.HTTP1_1, "thinking.enabled.budget_tokens: Input should be greater than or equal "
+                + "to 1024", r -> r.modelId(THINKER).messages(user("hi")).additionalModelRequestFields(thinking(1000)));
+        assertValidation(Protocol.HTTP1_1, "`max_tokens` must be greater than `thinking.budget_tokens`",
+                r -> r.modelId(THINKER).messages(user("hi")).inferenceConfig(c -> c.maxTokens(2000))
+                        .additionalModelRequestFields(thinking(2000)));
+        assertValidation(Protocol.HTTP1_1, "thinking: Extra inputs are not permitted",
+                r -> r.messages(user("hi")).additionalModelRequestFields(thinking(1024)));
+    }
+
+    @Test
+    void otherModelsIgnoreThinkingFields() throws Exception {
+        ConverseResponse response = converse(Protocol.HTTP1_1, r -> r.modelId("amazon.nova-lite-v1:0")
+                .messages(user("hi"))
+                .additionalModelRequestFields(thinking(1024)));
+
+        assertEquals(1, response.output().message().content().size());
+        assertEquals("Simulated reply from amazon.nova-lite-v1:0: hi", text(response));
     }
 
     // --- Errors -----------------------------------------------------------------------------------------------
@@ -769,7 +871,22 @@ class BedrockSimulatorTest {
                 .system(converse.system())
                 .inferenceConfig(converse.inferenceConfig())
                 .toolConfig(converse.toolConfig())
+                .additionalModelRequestFields(converse.additionalModelRequestFields())
                 .build();
+    }
+
+    /** {@code additionalModelRequestFields} that turn Claude's extended thinking on. */
+    private static Document thinking(int budgetTokens) {
+        return Document.fromMap(Map.of("thinking", Document.fromMap(Map.of(
+                "type", Document.fromString("enabled"), "budget_tokens", Document.fromNumber(budgetTokens)))));
+    }
+
+    /** The weather question, the assistant's turn {@code call} and the tool's result, thinking on. */
+    private static Consumer<ConverseRequest.Builder> toolLoop(Message call, Message toolResult) {
+        return r -> r.modelId(THINKER)
+                .messages(user("What is the weather? Use the tool"), call, toolResult)
+                .toolConfig(weatherTools(ToolChoice.fromAuto(a -> { })))
+                .additionalModelRequestFields(thinking(1024));
     }
 
     private StreamRecorder converseStream(Protocol protocol, ConverseStreamRequest request) throws Exception {
@@ -910,6 +1027,8 @@ class BedrockSimulatorTest {
         final List<String> unknown = Collections.synchronizedList(new ArrayList<>());
         final Map<Integer, StringBuilder> text = new TreeMap<>();
         final Map<Integer, StringBuilder> toolInput = new TreeMap<>();
+        final Map<Integer, StringBuilder> reasoning = new TreeMap<>();
+        final Map<Integer, List<String>> signatures = new TreeMap<>();
         final Map<Integer, Integer> deltaCount = new TreeMap<>();
         final Map<Integer, ToolUseBlockStart> toolStarts = new TreeMap<>();
         final List<Integer> stops = new ArrayList<>();
@@ -934,6 +1053,8 @@ class BedrockSimulatorTest {
                                 if (e.delta().text() != null) {
                                     text.computeIfAbsent(e.contentBlockIndex(), i -> new StringBuilder())
                                             .append(e.delta().text());
+                                } else if (e.delta().type() == ContentBlockDelta.Type.REASONING_CONTENT) {
+                                    reasoning(e.contentBlockIndex(), e.delta().reasoningContent());
                                 } else {
                                     toolInput.computeIfAbsent(e.contentBlockIndex(), i -> new StringBuilder())
                                             .append(e.delta().toolUse().input());
@@ -954,6 +1075,15 @@ class BedrockSimulatorTest {
                             .onDefault(e -> unknown.add(String.valueOf(e)))
                             .build())
                     .build();
+        }
+
+        /** A ReasoningContentBlockDelta carries text or, once the block's text is complete, its signature. */
+        private void reasoning(int index, ReasoningContentBlockDelta delta) {
+            if (delta.signature() != null) {
+                signatures.computeIfAbsent(index, i -> new ArrayList<>()).add(delta.signature());
+            } else {
+                reasoning.computeIfAbsent(index, i -> new StringBuilder()).append(delta.text());
+            }
         }
 
         private void record(String event) {
