@@ -43,7 +43,9 @@ final class ResponsesChecks {
         ResponsesRequest request = input.request();
         for (Map.Entry<String, String> hosted : input.hostedTools().entrySet()) {
             params.unsupported(hosted.getKey(), "(type '" + hosted.getValue() + "') cannot be honoured: it is a"
-                    + " built-in OpenAI tool, which Amazon Bedrock does not have; declare function tools instead");
+                    + " built-in OpenAI tool, which Amazon Bedrock does not have; declare function tools instead"
+                    + (hosted.getValue().startsWith("web_search") ? " (Codex CLI: web_search = \"disabled\" in its"
+                            + " config.toml)" : ""));
         }
         if (Boolean.TRUE.equals(request.background())) {
             params.unsupported("background", "true cannot be honoured: the gateway answers while the client waits");
