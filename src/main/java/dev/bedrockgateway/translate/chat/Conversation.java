@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolResultContentBlock;
 
 /**
  * {@code messages} -> Bedrock's {@code system} blocks and turns. Bedrock requires alternating user/assistant turns
@@ -132,7 +133,7 @@ final class Conversation {
             turn(ConversationRole.ASSISTANT, assistantBlocks(a, at));
         } else if (message instanceof ChatMessage.Tool t) {
             String toolCallId = Tools.toolCallId(t, at);
-            ContentBlock result = Tools.toolResult(toolCallId, texts(t.content(), at), toolsAsText);
+            ContentBlock result = Tools.toolResult(toolCallId, toolResultContent(t.content(), at), toolsAsText);
             toolResults = true;
             turn(ConversationRole.USER, List.of(new Block(result, null)));
         } else {
@@ -187,6 +188,37 @@ final class Conversation {
                     "cache_control must be {\"type\": \"ephemeral\"}.");
         }
         return true;
+    }
+
+    /**
+     * A tool message's content: its text, and images sent as {@code data:} URLs (Converse takes images in a tool
+     * result; OpenAI's Responses API sends them in a {@code function_call_output}, e.g. Codex's {@code view_image}).
+     */
+    private static List<ToolResultContentBlock> toolResultContent(MessageContent content, String at) {
+        List<ToolResultContentBlock> blocks = new ArrayList<>();
+        if (!(content instanceof MessageContent.Parts parts)) {
+            texts(content, at).forEach(t -> blocks.add(ToolResultContentBlock.fromText(t)));
+            return blocks;
+        }
+        for (int j = 0; j < parts.parts().size(); j++) {
+            String partAt = at + ".content[" + j + "]";
+            ContentPart part = parts.parts().get(j);
+            if (part instanceof ContentPart.TextPart text) {
+                if (text.text() != null && !text.text().isBlank()) {
+                    blocks.add(ToolResultContentBlock.fromText(text.text()));
+                }
+            } else if (part instanceof ContentPart.ImagePart image) {
+                if (Images.remote(image, partAt) != null) {
+                    throw OpenAiException.invalidRequest(partAt + ".image_url.url", ErrorTypes.CODE_INVALID_VALUE,
+                            "Images in tool results must be data URLs: data:image/<type>;base64,<data>.");
+                }
+                blocks.add(ToolResultContentBlock.fromImage(Images.fromDataUrl(image, partAt)));
+            } else {
+                throw OpenAiException.invalidRequest(partAt + ".type", ErrorTypes.CODE_INVALID_VALUE,
+                        "Only 'text' and 'image_url' content parts are allowed in tool messages.");
+            }
+        }
+        return blocks;
     }
 
     /** Text of a system/developer/tool message: a string or text parts; empty text is skipped. */

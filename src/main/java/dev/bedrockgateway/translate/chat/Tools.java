@@ -230,13 +230,15 @@ final class Tools {
         return tool.toolCallId();
     }
 
-    /** A {@code role: tool} message's text -> a toolResult block, or its text form when tools are switched off. */
-    static ContentBlock toolResult(String toolCallId, List<String> texts, boolean asText) {
+    /**
+     * A {@code role: tool} message's content -> a toolResult block, or its text form when tools are switched off (an
+     * image is then {@code [image]}).
+     */
+    static ContentBlock toolResult(String toolCallId, List<ToolResultContentBlock> content, boolean asText) {
         if (asText) {
+            List<String> texts = content.stream().map(c -> c.text() != null ? c.text() : "[image]").toList();
             return ContentBlock.fromText("[tool result for " + toolCallId + ": " + String.join("\n", texts) + "]");
         }
-        List<ToolResultContentBlock> content = new ArrayList<>();
-        texts.forEach(t -> content.add(ToolResultContentBlock.fromText(t)));
         return ContentBlock.fromToolResult(ToolResultBlock.builder().toolUseId(toolCallId).content(content).build());
     }
 }

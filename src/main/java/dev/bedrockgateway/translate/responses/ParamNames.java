@@ -88,7 +88,7 @@ final class ParamNames {
                 };
             }
             case "function_call_output" -> at + rest.replace(".tool_call_id", ".call_id")
-                    .replace(".content", ".output");
+                    .replace(".content", ".output").replace(".image_url.url", ".image_url");
             case "reasoning" -> at + ".encrypted_content";
             default -> at + rest.replace(".image_url.url", ".image_url")
                     .replaceAll("\\.file\\.(file_data|filename|file_id)$", ".$1").replaceAll("\\.file$", ".file_data");

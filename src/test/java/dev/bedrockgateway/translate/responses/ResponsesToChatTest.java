@@ -246,4 +246,23 @@ class ResponsesToChatTest {
                   {"type":"input_file","filename":"a.pdf","file_data":"data:application/pdf;base64,@@"}]}]}""")
                 .param());
     }
+
+    @Test
+    void aFunctionCallOutputMayCarryImagesAsCodexViewImageSendsThem() {
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        String items = """
+                {"model":"m","tools":[{"type":"function","name":"view_image"}],"input":[
+                  {"role":"user","content":"look"},
+                  {"type":"function_call","call_id":"c1","name":"view_image","arguments":"{}"},
+                  {"type":"function_call_output","call_id":"c1","output":[
+                    {"type":"input_text","text":"the image:"},
+                    {"type":"input_image","image_url":"%s","detail":"high"}]}]}""";
+        ConverseRequest request = converse(items.formatted("data:image/png;base64," + png));
+        var result = request.messages().get(2).content().get(0).toolResult();
+        assertEquals("the image:", result.content().get(0).text());
+        assertEquals("png", result.content().get(1).image().formatAsString());
+        assertEquals(java.util.Arrays.toString(java.util.Base64.getDecoder().decode(png)),
+                java.util.Arrays.toString(result.content().get(1).image().source().bytes().asByteArray()));
+        assertEquals("input[2].output[1].image_url", refused(items.formatted("https://example.com/a.png")).param());
+    }
 }
