@@ -28,13 +28,14 @@ gateway_path() {
   case "$1" in
     embed) echo /v1/embeddings ;;
     messages|messages-stream) echo /v1/messages ;;
+    responses|responses-stream|responses-stored) echo /v1/responses ;;
     converse) echo /bedrock/model/bench-chat/converse ;;
     *) echo /v1/chat/completions ;;
   esac
 }
 
 # write_bodies DIR: the request bodies every tool sends, so that they measure the same requests: chat.json,
-# stream.json, embed.json (OpenAI, to the gateway), messages.json, messages-stream.json (Anthropic's, to the gateway;
+# stream.json, embed.json, responses(-stream,-stored).json (OpenAI, to the gateway), messages.json, messages-stream.json (Anthropic's, to the gateway;
 # bench-chat is a Claude model, so InvokeModel) and converse.json, invoke.json (Bedrock, to the stand-in directly, and
 # to the gateway's /bedrock routes).
 write_bodies() {
@@ -44,6 +45,9 @@ write_bodies() {
     >"$1/messages-stream.json"
   echo '{"model":"bench-chat","stream":true,"messages":[{"role":"user","content":"Hi"}]}' >"$1/stream.json"
   echo '{"model":"bench-embed","input":"hello"}' >"$1/embed.json"
+  echo '{"model":"bench-chat","input":"Hi","store":false}' >"$1/responses.json"
+  echo '{"model":"bench-chat","input":"Hi","store":false,"stream":true}' >"$1/responses-stream.json"
+  echo '{"model":"bench-chat","input":"Hi"}' >"$1/responses-stored.json"
   echo '{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"inferenceConfig":{}}' >"$1/converse.json"
   echo '{"inputText":"hello","normalize":true}' >"$1/invoke.json"
 }
