@@ -127,7 +127,16 @@ final class InputItems {
             List<ContentPart> parts = new ArrayList<>(content.size());
             for (int j = 0; j < content.size(); j++) {
                 parts.add(part(content.get(j), at + ".content[" + j + "]", assistant));
-                normal.add(content.get(j));
+                ObjectNode copy = ((ObjectNode) content.get(j)).deepCopy();
+                if ("output_text".equals(copy.path("type").asText())) {
+                    // As OpenAI lists them: an answer's text part always has both arrays.
+                    for (String list : List.of("annotations", "logprobs")) {
+                        if (!copy.path(list).isArray()) {
+                            copy.putArray(list);
+                        }
+                    }
+                }
+                normal.add(copy);
             }
             chat = new MessageContent.Parts(parts);
         } else {
