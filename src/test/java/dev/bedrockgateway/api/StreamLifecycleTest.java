@@ -41,7 +41,7 @@ import io.restassured.response.Response;
 @QuarkusTest
 @TestProfile(StreamLifecycleTest.Profile.class)
 @WithTestResource(SimulatedBedrock.class)
-class StreamLifecycleTest {
+public class StreamLifecycleTest {
 
     public static class Profile implements QuarkusTestProfile {
         @Override

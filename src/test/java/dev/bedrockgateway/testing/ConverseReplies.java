@@ -44,4 +44,12 @@ public final class ConverseReplies {
         }
         return out.append('"').toString();
     }
+
+    /** Has the stand-in refuse every model call as Bedrock refuses a malformed request (the fuzz tests' Bedrock). */
+    public static void refuseEverything(com.github.tomakehurst.wiremock.WireMockServer bedrock) {
+        bedrock.resetAll();
+        bedrock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/model/.*"))
+                .willReturn(error(400, "ValidationException", "Malformed input request.")));
+    }
 }

@@ -52,6 +52,7 @@ final class Conversation {
     private final List<RemoteImage> remoteImages = new ArrayList<>();
     private final DocumentNames documentNames = new DocumentNames();
     private boolean toolResults;
+    private boolean lastTurnCached;
 
     /** @param toolsAsText earlier tool calls and results travel as text ({@code tool_choice: none}) */
     private Conversation(boolean toolsAsText) {
@@ -90,6 +91,20 @@ final class Conversation {
         return remoteImages;
     }
 
+    /** Whether the client placed cache points itself ({@code cache_control}). */
+    boolean hasCachePoints() {
+        return system.stream().anyMatch(b -> b.cachePoint() != null) || turns.stream().flatMap(List::stream)
+                .anyMatch(b -> b.ready() != null && b.ready().cachePoint() != null);
+    }
+
+    /** Cache points after the system prompt and after the last turn: the prefix the next request shares. */
+    void cacheAtEnd() {
+        if (!system.isEmpty()) {
+            system.add(SystemContentBlock.fromCachePoint(CACHE_POINT));
+        }
+        lastTurnCached = true;
+    }
+
     /** The turns as Converse messages, remote images taken from {@code fetched} (which holds every one of them). */
     List<Message> messages(Map<String, FetchedImage> fetched) {
         List<Message> messages = new ArrayList<>(turns.size());
@@ -101,6 +116,9 @@ final class Conversation {
                 blocks.stream().filter(b -> !b.isToolResult()).forEach(b -> content.add(resolve(b, fetched)));
             } else {
                 blocks.forEach(b -> content.add(resolve(b, fetched)));
+            }
+            if (lastTurnCached && i == turns.size() - 1) {
+                content.add(ContentBlock.fromCachePoint(CACHE_POINT));
             }
             messages.add(Message.builder().role(roles.get(i)).content(content).build());
         }

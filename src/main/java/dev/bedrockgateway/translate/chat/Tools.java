@@ -19,6 +19,8 @@ import dev.bedrockgateway.translate.Invalid;
 import dev.bedrockgateway.translate.UnsupportedParams;
 import software.amazon.awssdk.services.bedrockruntime.model.AnyToolChoice;
 import software.amazon.awssdk.services.bedrockruntime.model.AutoToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.CachePointBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.CachePointType;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.SpecificToolChoice;
 import software.amazon.awssdk.services.bedrockruntime.model.Tool;
@@ -118,6 +120,13 @@ final class Tools {
             config.toolChoice(choice);
         }
         return config.build();
+    }
+
+    /** The same tools with a cache point after them. */
+    static ToolConfiguration cached(ToolConfiguration config) {
+        List<Tool> tools = new ArrayList<>(config.tools());
+        tools.add(Tool.fromCachePoint(CachePointBlock.builder().type(CachePointType.DEFAULT).build()));
+        return config.toBuilder().tools(tools).build();
     }
 
     static ToolChoice forced(String name) {

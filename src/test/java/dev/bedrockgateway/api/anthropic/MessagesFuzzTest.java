@@ -1,29 +1,21 @@
 package dev.bedrockgateway.api.anthropic;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.bedrockgateway.testing.BedrockStandIn;
 import dev.bedrockgateway.testing.ConverseReplies;
+import dev.bedrockgateway.testing.JsonMutations;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -40,7 +32,6 @@ import io.restassured.response.Response;
 class MessagesFuzzTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final String VALID = """
             {"model":"claude-haiku-4-5","max_tokens":100,"temperature":0.5,"top_p":0.9,"stop_sequences":["X"],
              "system":[{"type":"text","text":"S","cache_control":{"type":"ephemeral","ttl":"5m"}}],
@@ -60,63 +51,14 @@ class MessagesFuzzTest {
 
     @BeforeEach
     void bedrockRefusesEverything() {
-        bedrock.resetAll();
-        bedrock.stubFor(any(urlPathMatching("/model/.*")).willReturn(
-                ConverseReplies.error(400, "ValidationException", "Malformed input request.")));
-    }
-
-    /** Every path to a field or element of {@code node}, with the node holding it. */
-    static void paths(JsonNode node, List<Object[]> out) {
-        if (node instanceof ObjectNode object) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> field = it.next();
-                out.add(new Object[] {object, field.getKey()});
-                paths(field.getValue(), out);
-            }
-        } else if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                out.add(new Object[] {array, i});
-                paths(array.get(i), out);
-            }
-        }
-    }
-
-    static JsonNode[] oddValues() {
-        return new JsonNode[] {NODES.nullNode(), NODES.textNode(""), NODES.textNode("x"), NODES.numberNode(-1),
-            NODES.numberNode(1e300), NODES.numberNode(2.5), NODES.booleanNode(true), NODES.objectNode(),
-            NODES.arrayNode(), NODES.arrayNode().add(NODES.nullNode()), NODES.objectNode().put("type", "mystery")};
+        ConverseReplies.refuseEverything(bedrock);
     }
 
     /** The valid request with one field or element replaced (or removed), for each in turn and each odd value. */
     static List<String> mutations(String model) throws Exception {
         ObjectNode base = (ObjectNode) JSON.readTree(VALID);
         base.put("model", model);
-        List<Object[]> count = new ArrayList<>();
-        paths(base, count);
-        List<String> bodies = new ArrayList<>();
-        Random random = new Random(25);
-        for (int p = 0; p < count.size(); p++) {
-            for (JsonNode odd : oddValues()) {
-                if (random.nextInt(6) != 0) {
-                    continue; // a sixth of the combinations, the same ones every run (about 650 requests in all)
-                }
-                ObjectNode copy = base.deepCopy();
-                List<Object[]> paths = new ArrayList<>();
-                paths(copy, paths);
-                Object[] target = paths.get(p);
-                if (target[0] instanceof ObjectNode object) {
-                    if (odd.isNull() && random.nextBoolean()) {
-                        object.remove((String) target[1]);
-                    } else {
-                        object.set((String) target[1], odd);
-                    }
-                } else {
-                    ((ArrayNode) target[0]).set((Integer) target[1], odd);
-                }
-                bodies.add(copy.toString());
-            }
-        }
-        return bodies;
+        return JsonMutations.of(base, 6, 25); // a sixth of the combinations (about 650 requests in all)
     }
 
     private static void assertAnthropicRefusal(Response response, String body) {

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.bedrockgateway.api.StreamLifecycleTest;
 import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
@@ -23,16 +22,10 @@ import io.restassured.http.ContentType;
  * {@code error} event and {@code response.failed} (which Codex reads), all in OpenAI's schemas, and nothing is stored.
  */
 @QuarkusTest
-@TestProfile(ResponsesStreamFailureTest.Profile.class)
+// StreamLifecycleTest's profile (a 1 s stream idle timeout): one application start for both.
+@TestProfile(StreamLifecycleTest.Profile.class)
 @WithTestResource(SimulatedBedrock.class)
 class ResponsesStreamFailureTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.bedrock.stream-idle-timeout", "1S");
-        }
-    }
 
     @Test
     void aStreamThatFailsMidWayEndsWithAnErrorEventAndResponseFailed() throws Exception {

@@ -265,4 +265,33 @@ class ResponsesToChatTest {
                 java.util.Arrays.toString(result.content().get(1).image().source().bytes().asByteArray()));
         assertEquals("input[2].output[1].image_url", refused(items.formatted("https://example.com/a.png")).param());
     }
+
+    @Test
+    void promptCacheKeyCachesTheSharedPrefixOnModelsThatCachePrompts() {
+        String json = """
+                {"model":"m","instructions":"You are Codex.","prompt_cache_key":"thread-1",
+                 "tools":[{"type":"function","name":"exec_command"}],
+                 "input":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"},
+                   {"role":"user","content":"again"}]}""";
+        ConverseRequest cached = converse(json);
+        assertTrue(cached.system().get(cached.system().size() - 1).cachePoint() != null);
+        var tools = cached.toolConfig().tools();
+        assertTrue(tools.get(tools.size() - 1).cachePoint() != null);
+        var last = cached.messages().get(2).content();
+        assertEquals("again", last.get(0).text());
+        assertTrue(last.get(last.size() - 1).cachePoint() != null);
+        assertEquals(1, cached.messages().stream().flatMap(m -> m.content().stream())
+                .filter(b -> b.cachePoint() != null).count(), "one cache point in the messages: after the last turn");
+
+        ConverseRequest plain = converse(json.replace("\"prompt_cache_key\":\"thread-1\",", ""));
+        assertTrue(plain.system().stream().allMatch(b -> b.cachePoint() == null));
+        assertTrue(plain.messages().stream().flatMap(m -> m.content().stream()).allMatch(b -> b.cachePoint() == null));
+
+        Deployment llama = new Deployment("llama", "meta.llama3-8b-instruct-v1:0", "us-east-1", ModelMode.CHAT,
+                OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(),
+                OptionalInt.empty(), 0);
+        ConverseRequest other = read(json, null).translate(llama, new UnsupportedParams(false, List.of())).request();
+        assertTrue(other.system().stream().allMatch(b -> b.cachePoint() == null));
+        assertTrue(other.messages().stream().flatMap(m -> m.content().stream()).allMatch(b -> b.cachePoint() == null));
+    }
 }
