@@ -92,9 +92,11 @@ public interface GatewayConfig {
         /**
          * Bound of the in-memory store (used without a database), in bytes of stored JSON: past it the responses least
          * likely to be used again are evicted (Caffeine's policy, which weighs how recently and how often each was
-         * read). A continued conversation stores its whole context with each response.
+         * read). A continued conversation stores its whole context with each response. A full store costs more than its
+         * bytes: under load, peak RSS was about 263 MB with 16 MiB, 294 MB with 32 MiB and 360 MB with 64 MiB, against
+         * about 230 MB without stored responses (docs/performance/investigations.md).
          */
-        @WithDefault("67108864")
+        @WithDefault("16777216")
         long memoryMaxBytes();
 
         /**
