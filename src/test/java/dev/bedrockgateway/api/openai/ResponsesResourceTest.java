@@ -222,4 +222,42 @@ class ResponsesResourceTest {
         given().header("Authorization", KEY).get("/v1/responses/resp_unknown/input_items?limit=500").then()
                 .statusCode(400).body("error.param", equalTo("limit"));
     }
+
+    /** Reasoning (as summary, then as reasoning text) and a tool call, streamed: every event in OpenAI's schema. */
+    @Test
+    void reasoningAndToolCallsStreamInTheirOwnEvents() throws Exception {
+        String tools = """
+                [{"type":"function","name":"get_weather","parameters":{"type":"object",
+                  "properties":{"city":{"type":"string"}},"required":["city"]}}]""";
+        for (String summary : List.of("\"summary\":\"auto\",", "")) {
+            Response answer = post("""
+                    {"model":"claude-haiku-4-5","input":"Use the tool please","stream":true,"tools":%s,
+                     "reasoning":{%s"effort":"low"}}""".formatted(tools, summary));
+            assertEquals(200, answer.statusCode(), answer.asString());
+            List<JsonNode> events = events(answer.asString());
+            List<String> types = events.stream().map(e -> e.get("type").asText()).distinct().toList();
+            List<String> reasoning = summary.isEmpty()
+                    ? List.of("response.content_part.added", "response.reasoning_text.delta",
+                            "response.reasoning_text.done", "response.content_part.done")
+                    : List.of("response.reasoning_summary_part.added", "response.reasoning_summary_text.delta",
+                            "response.reasoning_summary_text.done", "response.reasoning_summary_part.done");
+            List<String> expected = new ArrayList<>(List.of("response.created", "response.in_progress",
+                    "response.output_item.added"));
+            expected.addAll(reasoning);
+            expected.addAll(List.of("response.output_item.done", "response.function_call_arguments.delta",
+                    "response.function_call_arguments.done", "response.completed"));
+            assertEquals(expected, types);
+            JsonNode completed = events.get(events.size() - 1).get("response");
+            JsonNode thought = completed.get("output").get(0);
+            assertEquals("reasoning", thought.get("type").asText());
+            String text = summary.isEmpty() ? thought.at("/content/0/text").asText()
+                    : thought.at("/summary/0/text").asText();
+            assertEquals("Simulated thinking about: Use the tool please", text);
+            assertTrue(thought.get("encrypted_content").asText().startsWith("bgr1."));
+            JsonNode call = completed.get("output").get(1);
+            assertEquals("function_call", call.get("type").asText());
+            assertEquals("get_weather", call.get("name").asText());
+            JSON.readTree(call.get("arguments").asText()).get("city").asText();
+        }
+    }
 }
