@@ -16,9 +16,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * {@code chat.completion.chunk}s (the shared translation of ConverseStream) -> the Responses API's stream events
  * (components/schemas/ResponseStreamEvent), numbered by {@code sequence_number}: {@code response.created} and
  * {@code response.in_progress}; per output item {@code response.output_item.added}, its part's
- * {@code .added}/{@code .delta}/{@code .done} events and {@code response.output_item.done}; then
- * {@code response.completed} or {@code response.incomplete} ({@link #finish}), or {@code error} and
- * {@code response.failed} ({@link #fail}). An item closes when the next one starts or the answer ends.
+ * {@code .added}/{@code .delta}/{@code .done} events and {@code response.output_item.done}; once Bedrock's stream
+ * ended, the last item's closing events ({@link #finish}) and {@code response.completed} or
+ * {@code response.incomplete} ({@link #finalEvent}); after a failure, {@code error} and {@code response.failed}
+ * ({@link #fail}). An item closes when the next one starts or the answer ends.
  *
  * <p>Stateful: one instance per response, fed from one stream, never shared.
  */
