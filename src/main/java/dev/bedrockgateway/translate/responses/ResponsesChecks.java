@@ -34,8 +34,18 @@ final class ResponsesChecks {
                 }
             }
         }
+        if (request.reasoning() != null) {
+            summary("reasoning.summary", request.reasoning().summary());
+            summary("reasoning.generate_summary", request.reasoning().generateSummary());
+        }
         if (request.truncation() != null && !Set.of("auto", "disabled").contains(request.truncation())) {
             throw Invalid.value("truncation", "'" + request.truncation() + "' is not one of 'auto', 'disabled'");
+        }
+    }
+
+    private static void summary(String param, String value) {
+        if (value != null && !Set.of("auto", "concise", "detailed").contains(value)) {
+            throw Invalid.value(param, "'" + value + "' is not one of 'auto', 'concise', 'detailed'");
         }
     }
 

@@ -73,8 +73,7 @@ public final class ResponsesToChat {
         ResponsesRequest.ReasoningOptions reasoning = request.reasoning();
         boolean stream = Boolean.TRUE.equals(request.stream());
         ChatCompletionRequest chat = new ChatCompletionRequest(request.model(), items.messages(),
-                request.temperature(), request.topP(), null, stream,
-                stream ? new ChatCompletionRequest.StreamOptions(true, null) : null, null, null,
+                request.temperature(), request.topP(), null, stream, null, null, null,
                 request.maxOutputTokens(), null, null, null, null, null, null, request.user(),
                 tools.isEmpty() ? null : tools, toolChoice, request.parallelToolCalls(),
                 responseFormat(request.text()), null, request.metadata(), request.serviceTier(),

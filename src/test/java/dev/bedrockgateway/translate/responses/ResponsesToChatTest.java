@@ -193,6 +193,8 @@ class ResponsesToChatTest {
                 {"model":"m","input":"x","background":true}""").param());
         assertEquals("truncation", refused("""
                 {"model":"m","input":"x","truncation":"auto"}""").param());
+        assertEquals("reasoning.summary", refused("""
+                {"model":"m","input":"x","reasoning":{"summary":"verbose"}}""").param());
     }
 
     @Test
