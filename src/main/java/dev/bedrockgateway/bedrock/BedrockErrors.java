@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
  * ModelErrorException              502   server_error           upstream_error        no
  * ModelStreamErrorException (mid-stream) 502 server_error     upstream_error        no (bytes were sent)
  * other AWS service error, 4xx     502   server_error           upstream_error        no
- * connection / credentials failure 502   server_error           upstream_unreachable  yes
+ * connection / credentials failure 502   server_error           upstream_unreachable  yes (credentials: the SDK's reason in the message)
  * </pre>
  *
  * Only the messages of the modelled exceptions above are passed on: other AWS errors (e.g. a signature mismatch,
@@ -108,12 +108,21 @@ public final class BedrockErrors {
                     "Bedrock failed (" + (code == null ? "unknown error" : code) + ", HTTP " + e.statusCode() + ").",
                     null, e, e.statusCode() >= 500);
         }
+        if (t instanceof SdkClientException e && isCredentialsFailure(e)) {
+            // The SDK's reason names the providers it tried and why each failed; it carries no secret.
+            return error(502, ErrorTypes.SERVER, "upstream_unreachable",
+                    "The gateway has no AWS credentials to call Bedrock with: " + e.getMessage(), null, t, true);
+        }
         if (t instanceof SdkClientException) {
             return error(502, ErrorTypes.SERVER, "upstream_unreachable",
-                    "The gateway could not complete the call to Bedrock (connection or credentials failure).",
-                    null, t, true);
+                    "The gateway could not complete the call to Bedrock (connection failure).", null, t, true);
         }
         return error(500, ErrorTypes.SERVER, "internal_error", "The gateway failed unexpectedly.", null, t, false);
+    }
+
+    /** Whether the SDK failed for want of credentials (its default chain found none, or a provider refused). */
+    public static boolean isCredentialsFailure(SdkClientException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials");
     }
 
     /**

@@ -37,12 +37,16 @@ class BedrockCredentialsReadinessTest {
     }
 
     @Test
-    void downWhileCredentialsDoNotResolveAndTheReasonHoldsNoSecret() {
+    void downWhileCredentialsDoNotResolveSayingTheSdksReason() {
         HealthCheckResponse response = new BedrockCredentialsReadiness(clientsWith(() -> {
-            throw SdkClientException.create("Unable to load credentials from any of the providers");
+            throw SdkClientException.create("Unable to load credentials from any of the providers in the chain: "
+                    + "[EnvironmentVariableCredentialsProvider(): Access key must be specified]");
         })).call();
         assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
-        assertEquals("SdkClientException", response.getData().orElseThrow().get("reason"));
+        assertEquals("SdkClientException", response.getData().orElseThrow().get("exception"));
+        assertEquals("Unable to load credentials from any of the providers in the chain: "
+                + "[EnvironmentVariableCredentialsProvider(): Access key must be specified]",
+                response.getData().orElseThrow().get("reason"));
     }
 
     @Test

@@ -173,6 +173,34 @@ class AwsCredentialsIT {
         assertNoSecretInTheLog(token);
     }
 
+    /**
+     * No credentials anywhere: a warning at start naming what the SDK tried, readiness DOWN with the same reason, and
+     * a 502 whose message carries it, so that "running but not ready" explains itself.
+     */
+    @Test
+    void withoutCredentialsTheWarningReadinessAndThe502SayWhy() throws Exception {
+        int[] ports = start(Map.of("AWS_REGION", "us-east-1", "AWS_EC2_METADATA_DISABLED", "true"));
+        HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + ports[1] + "/q/health/ready")).timeout(Duration.ofSeconds(30))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("Unable to load credentials from any of the providers"), ready.body());
+        assertTrue(ready.body().contains("EnvironmentVariableCredentialsProvider"), ready.body());
+        HttpResponse<String> chat = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[0] + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer sk-credentials").header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\","
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, chat.statusCode(), chat.body());
+        assertTrue(chat.body().contains("\"upstream_unreachable\""), chat.body());
+        assertTrue(chat.body().contains("The gateway has no AWS credentials to call Bedrock with: Unable to load"
+                + " credentials"), chat.body());
+        assertEquals(0, bedrockCalls.size(), "nothing unsigned reached Bedrock");
+        await(() -> output.toString().contains("No AWS credentials resolve"), "the start-up warning\n" + output);
+    }
+
     private void assertReadyAndAnswering(int[] ports) throws Exception {
         HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + ports[1] + "/q/health/ready")).timeout(Duration.ofSeconds(30))
