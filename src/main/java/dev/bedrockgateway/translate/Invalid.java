@@ -20,4 +20,9 @@ public final class Invalid {
         return OpenAiException.invalidRequest(param, ErrorTypes.CODE_INVALID_TYPE,
                 "Invalid type for '" + param + "': expected " + expected + ".");
     }
+
+    /** {@code Missing required parameter: 'param'.} */
+    public static OpenAiException missing(String param) {
+        return OpenAiException.invalidRequest(param, "Missing required parameter: '" + param + "'.");
+    }
 }

@@ -1,8 +1,6 @@
 package dev.bedrockgateway.api.openai;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 import jakarta.ws.rs.Consumes;
@@ -13,8 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.bedrockgateway.api.Answer;
 import dev.bedrockgateway.catalog.Deployment;
-import dev.bedrockgateway.images.FetchedImage;
-import dev.bedrockgateway.images.RemoteImage;
 import dev.bedrockgateway.openai.ChatCompletionRequest;
 import dev.bedrockgateway.pipeline.Call;
 import dev.bedrockgateway.pipeline.Pipeline;
@@ -32,7 +28,8 @@ import io.vertx.ext.web.RoutingContext;
  * stream a later failure becomes one error frame.
  */
 @Path("/")
-public class ChatCompletionsResource extends OpenAiEndpoint<ChatCompletionRequest, ChatTranslation> {
+public class ChatCompletionsResource extends OpenAiEndpoint<ChatCompletionRequest, ChatTranslation>
+        implements ChatTranslated<ChatCompletionRequest> {
 
     private final RequestChecks checks;
 
@@ -70,16 +67,6 @@ public class ChatCompletionsResource extends OpenAiEndpoint<ChatCompletionReques
     @Override
     public ChatTranslation translate(ChatCompletionRequest request, Deployment deployment, UnsupportedParams params) {
         return ChatToConverse.toConverse(request, deployment, params);
-    }
-
-    @Override
-    public List<RemoteImage> remoteImages(ChatTranslation translation) {
-        return translation.remoteImages();
-    }
-
-    @Override
-    public ChatTranslation withImages(ChatTranslation translation, Map<String, FetchedImage> images) {
-        return translation.withImages(images);
     }
 
     @Override

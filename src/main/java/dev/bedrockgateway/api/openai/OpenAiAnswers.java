@@ -26,7 +26,7 @@ public final class OpenAiAnswers {
     }
 
     /** Response headers besides the media type: no caching for streams, and the dropped parameters if any. */
-    private static Map<String, String> headers(boolean stream, List<String> droppedParams) {
+    static Map<String, String> headers(boolean stream, List<String> droppedParams) {
         return Answer.headers(stream, DROPPED_PARAMS_HEADER,
                 droppedParams.isEmpty() ? null : String.join(",", droppedParams));
     }

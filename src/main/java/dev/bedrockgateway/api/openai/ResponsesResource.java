@@ -2,6 +2,7 @@ package dev.bedrockgateway.api.openai;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -32,14 +33,11 @@ import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import dev.bedrockgateway.governance.Caller;
-import dev.bedrockgateway.images.FetchedImage;
-import dev.bedrockgateway.images.RemoteImage;
 import dev.bedrockgateway.openai.OpenAiJson;
 import dev.bedrockgateway.openai.ResponsesRequest;
 import dev.bedrockgateway.pipeline.Call;
 import dev.bedrockgateway.pipeline.Parsed;
 import dev.bedrockgateway.pipeline.Pipeline;
-import dev.bedrockgateway.pipeline.Surface;
 import dev.bedrockgateway.responses.ResponseStore;
 import dev.bedrockgateway.responses.StoredResponse;
 import dev.bedrockgateway.translate.UnsupportedParams;
@@ -67,7 +65,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetada
  * right after it finds it.
  */
 @Path(OpenAiPaths.V1 + "responses")
-public class ResponsesResource implements Surface<ResponsesInput, ChatTranslation> {
+public class ResponsesResource implements ChatTranslated<ResponsesInput> {
 
     private static final Logger LOG = Logger.getLogger(ResponsesResource.class);
     private static final ObjectReader READER = OpenAiJson.readerFor(ResponsesRequest.class);
@@ -181,16 +179,6 @@ public class ResponsesResource implements Surface<ResponsesInput, ChatTranslatio
     }
 
     @Override
-    public List<RemoteImage> remoteImages(ChatTranslation translation) {
-        return translation.remoteImages();
-    }
-
-    @Override
-    public ChatTranslation withImages(ChatTranslation translation, Map<String, FetchedImage> images) {
-        return translation.withImages(images);
-    }
-
-    @Override
     public Uni<Answer> answer(Call<ChatTranslation> call) {
         ChatTranslation first = call.translation();
         RoutingContext exchange = call.exchange();
@@ -257,13 +245,15 @@ public class ResponsesResource implements Surface<ResponsesInput, ChatTranslatio
         });
     }
 
+    /** OpenAI's answer headers, and {@link #STORE_HEADER} when the response could not be stored. */
     private static Map<String, String> headers(boolean stream, List<String> dropped, boolean stored) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>(Answer.headers(stream,
-                OpenAiAnswers.DROPPED_PARAMS_HEADER, dropped.isEmpty() ? null : String.join(",", dropped)));
-        if (!stored) {
-            headers.put(STORE_HEADER, "failed");
+        Map<String, String> headers = OpenAiAnswers.headers(stream, dropped);
+        if (stored) {
+            return headers;
         }
-        return headers;
+        Map<String, String> withStore = new LinkedHashMap<>(headers);
+        withStore.put(STORE_HEADER, "failed");
+        return withStore;
     }
 
     private Uni<StoredResponse> stored(String id, RoutingContext context) {

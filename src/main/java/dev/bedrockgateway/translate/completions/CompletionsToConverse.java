@@ -106,7 +106,7 @@ public final class CompletionsToConverse {
     /** A string or an array of strings; token arrays cannot be served, since Bedrock models take text. */
     static List<String> prompts(JsonNode prompt) {
         if (prompt == null || prompt.isNull()) {
-            throw OpenAiException.invalidRequest("prompt", "Missing required parameter: 'prompt'.");
+            throw Invalid.missing("prompt");
         }
         if (prompt.isTextual()) {
             return List.of(nonBlank(prompt.textValue(), "prompt"));

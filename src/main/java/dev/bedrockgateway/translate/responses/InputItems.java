@@ -85,7 +85,7 @@ final class InputItems {
         }
         String type = item.has("type") ? text(item, "type", at) : item.has("role") ? "message" : null;
         if (type == null) {
-            throw OpenAiException.invalidRequest(at + ".type", "Missing required parameter: '" + at + ".type'.");
+            throw Invalid.missing(at + ".type");
         }
         switch (type) {
             case "message" -> message(item, at);
@@ -105,7 +105,7 @@ final class InputItems {
     private void message(ObjectNode item, String at) {
         String role = text(item, "role", at);
         if (role == null) {
-            throw OpenAiException.invalidRequest(at + ".role", "Missing required parameter: '" + at + ".role'.");
+            throw Invalid.missing(at + ".role");
         }
         if (!ROLES.contains(role)) {
             throw OpenAiException.invalidRequest(at + ".role", ErrorTypes.CODE_INVALID_VALUE, "Invalid value: '"
@@ -141,8 +141,7 @@ final class InputItems {
             chat = new MessageContent.Parts(parts);
         } else {
             throw content == null || content.isNull()
-                    ? OpenAiException.invalidRequest(at + ".content", "Missing required parameter: '" + at
-                            + ".content'.")
+                    ? Invalid.missing(at + ".content")
                     : Invalid.type(at + ".content", "a string or an array of content parts");
         }
         ChatMessage message = switch (role) {
@@ -163,7 +162,7 @@ final class InputItems {
         }
         String type = text(part, "type", at);
         if (type == null) {
-            throw OpenAiException.invalidRequest(at + ".type", "Missing required parameter: '" + at + ".type'.");
+            throw Invalid.missing(at + ".type");
         }
         switch (type) {
             case "input_text", "output_text" -> {
@@ -176,8 +175,7 @@ final class InputItems {
                 unsupportedReference(part, "file_id", at, "an image");
                 String url = text(part, "image_url", at);
                 if (url == null) {
-                    throw OpenAiException.invalidRequest(at + ".image_url", "Missing required parameter: '" + at
-                            + ".image_url'.");
+                    throw Invalid.missing(at + ".image_url");
                 }
                 return new ContentPart.ImagePart(new ContentPart.ImageUrl(url, text(part, "detail", at)), null);
             }
@@ -232,8 +230,7 @@ final class InputItems {
             content = new MessageContent.Parts(parts);
         } else {
             throw output == null || output.isNull()
-                    ? OpenAiException.invalidRequest(at + ".output", "Missing required parameter: '" + at
-                            + ".output'.")
+                    ? Invalid.missing(at + ".output")
                     : Invalid.type(at + ".output", "a string or an array of content parts");
         }
         ObjectNode out = NODES.objectNode().put("id", id(item, "fco")).put("type", "function_call_output")
@@ -286,8 +283,7 @@ final class InputItems {
     private static String requiredText(ObjectNode node, String field, String at) {
         String value = text(node, field, at);
         if (value == null) {
-            throw OpenAiException.invalidRequest(at + "." + field, "Missing required parameter: '" + at + "."
-                    + field + "'.");
+            throw Invalid.missing(at + "." + field);
         }
         return value;
     }

@@ -35,7 +35,6 @@ import dev.bedrockgateway.translate.Invalid;
 public final class ResponsesToChat {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> SUMMARIES = Set.of("auto", "concise", "detailed");
 
     private ResponsesToChat() {
     }
@@ -56,7 +55,7 @@ public final class ResponsesToChat {
         int inputStart = items.items().size();
         JsonNode input = request.input();
         if (input == null || input.isNull()) {
-            throw OpenAiException.invalidRequest("input", "Missing required parameter: 'input'.");
+            throw Invalid.missing("input");
         } else if (input.isTextual()) {
             items.text(input.textValue(), "input");
         } else if (input.isArray()) {
@@ -86,7 +85,8 @@ public final class ResponsesToChat {
         ArrayNode context = slice(all, contextStart);
         String summary = reasoning == null ? null
                 : reasoning.summary() != null ? reasoning.summary() : reasoning.generateSummary();
-        return new ResponsesInput(request, chat, inputItems, context, summary != null && SUMMARIES.contains(summary),
+        // Any summary left is one of OpenAI's values (ResponsesChecks.validate): the thinking is shown as a summary.
+        return new ResponsesInput(request, chat, inputItems, context, summary != null,
                 namespaced, hosted, new ParamNames(items.origins(), toolIndexes));
     }
 
@@ -127,8 +127,7 @@ public final class ResponsesToChat {
                 case "namespace" -> {
                     String namespace = tool.path("name").asText("");
                     if (namespace.isBlank()) {
-                        throw OpenAiException.invalidRequest(at + ".name", "Missing required parameter: '" + at
-                                + ".name'.");
+                        throw Invalid.missing(at + ".name");
                     }
                     JsonNode inner = tool.get("tools");
                     if (inner == null || !inner.isArray()) {
@@ -147,8 +146,7 @@ public final class ResponsesToChat {
                         toolIndexes.add(i);
                     }
                 }
-                case "" -> throw OpenAiException.invalidRequest(at + ".type", "Missing required parameter: '" + at
-                        + ".type'.");
+                case "" -> throw Invalid.missing(at + ".type");
                 default -> hosted.put(at, type);
             }
         }
