@@ -165,4 +165,52 @@ class StoreOutageTest {
         List<Map<String, Object>> rows = VirtualKeyEnforcementTest.spendRows(key, expected);
         assertEquals(expected, rows.size(), "every request's spend row was written once the database was back");
     }
+
+    /**
+     * Stored responses while PostgreSQL is down: the answer still comes, promptly, and says it was not kept
+     * ({@code x-bedrock-gateway-store: failed}); reading one, or continuing from one, is a prompt 503, not a hang.
+     */
+    @Test
+    void postgresStoppedResponsesAreAnsweredAndSayTheyWereNotStored() throws Exception {
+        String body = "{\"model\":\"priced\",\"input\":\"Hi\"}";
+        boolean restarted = false;
+        try {
+            GovernanceStores.postgres().stop();
+            long start = System.nanoTime();
+            Response answered = given().header("Authorization", "Bearer sk-test-key-1")
+                    .contentType(io.restassured.http.ContentType.JSON).body(body).post("/v1/responses");
+            assertEquals(200, answered.statusCode(), answered.asString());
+            assertEquals("Hello", answered.jsonPath().getString("output[0].content[0].text"));
+            assertEquals("failed", answered.header("x-bedrock-gateway-store"));
+            String id = answered.jsonPath().getString("id");
+            Response read = given().header("Authorization", "Bearer sk-test-key-1").get("/v1/responses/" + id);
+            assertEquals(503, read.statusCode(), read.asString());
+            Response continued = given().header("Authorization", "Bearer sk-test-key-1")
+                    .contentType(io.restassured.http.ContentType.JSON)
+                    .body("{\"model\":\"priced\",\"input\":\"Again\",\"previous_response_id\":\"" + id + "\"}")
+                    .post("/v1/responses");
+            assertEquals(503, continued.statusCode(), continued.asString());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 4000, "three calls against a stopped database took " + millis + " ms");
+
+            GovernanceStores.postgres().restart();
+            restarted = true;
+            Response stored = null;
+            for (int i = 0; i < 50; i++) {
+                stored = given().header("Authorization", "Bearer sk-test-key-1")
+                        .contentType(io.restassured.http.ContentType.JSON).body(body).post("/v1/responses");
+                if (stored.header("x-bedrock-gateway-store") == null) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertEquals(null, stored.header("x-bedrock-gateway-store"), "stored again once the database is back");
+            given().header("Authorization", "Bearer sk-test-key-1")
+                    .get("/v1/responses/" + stored.jsonPath().getString("id")).then().statusCode(200);
+        } finally {
+            if (!restarted) {
+                GovernanceStores.postgres().restart();
+            }
+        }
+    }
 }

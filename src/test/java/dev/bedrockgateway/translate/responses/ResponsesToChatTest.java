@@ -110,6 +110,13 @@ class ResponsesToChatTest {
         assertEquals("c1", assistant.content().get(1).toolUse().toolUseId());
         assertEquals(1024, request.additionalModelRequestFields().asMap().get("thinking").asMap()
                 .get("budget_tokens").asNumber().intValue());
+        for (String[] effort : new String[][] {{"medium", "2048"}, {"high", "4096"}, {"xhigh", "8192"},
+                {"max", "16384"}}) {
+            ConverseRequest asked = converse("""
+                    {"model":"m","input":"x","reasoning":{"effort":"%s"}}""".formatted(effort[0]));
+            assertEquals(Integer.parseInt(effort[1]), asked.additionalModelRequestFields().asMap().get("thinking")
+                    .asMap().get("budget_tokens").asNumber().intValue(), effort[0]);
+        }
     }
 
     @Test
