@@ -19,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -34,11 +33,7 @@ class KubernetesManifestIT {
 
     @BeforeAll
     static void load() throws IOException {
-        String yaml = Files.readString(Path.of("target/kubernetes/kubernetes.yml"));
-        List<JsonNode> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(yaml)) {
-            it.forEachRemaining(docs::add);
-        }
+        List<JsonNode> docs = Manifests.read(Files.readString(Path.of("target/kubernetes/kubernetes.yml")));
         byKind = docs.stream().collect(Collectors.toMap(d -> d.path("kind").asText(), Function.identity()));
         pod = byKind.get("Deployment").at("/spec/template/spec");
         container = pod.at("/containers/0");
@@ -201,6 +196,147 @@ class KubernetesManifestIT {
         assertEquals(deployment.at("/metadata/name").asText(), hpa.at("/spec/scaleTargetRef/name").asText());
         assertEquals(deployment.at("/spec/replicas").asInt(), hpa.at("/spec/minReplicas").asInt());
         assertFalse(container.at("/resources/requests/cpu").asText().isBlank(), "CPU utilisation needs a request");
+    }
+
+    /** The optional ServiceMonitor scrapes the pods' management port through its own Service, not the Ingress's. */
+    @Test
+    void theServiceMonitorScrapesTheManagementPortOfThesePods() throws IOException {
+        List<JsonNode> docs = Manifests.read(Files.readString(Path.of("deploy/kubernetes/service-monitor.yaml")));
+        JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")).findFirst().get();
+        JsonNode monitor = docs.stream().filter(d -> d.path("kind").asText().equals("ServiceMonitor")).findFirst()
+                .get();
+        JsonNode labels = byKind.get("Deployment").at("/spec/template/metadata/labels");
+        service.at("/spec/selector").fields().forEachRemaining(label ->
+                assertEquals(label.getValue().asText(), labels.path(label.getKey()).asText(), label.getKey()));
+        JsonNode port = service.at("/spec/ports/0");
+        JsonNode containerPort = find(container.path("ports"), "name", port.path("targetPort").asText());
+        assertNotNull(containerPort, "the metrics Service targets a named container port");
+        assertEquals(byKind.get("Deployment").at("/metadata/annotations").path("prometheus.io/port").asText(),
+                containerPort.path("containerPort").asText(), "the port the metrics are on");
+        JsonNode selector = monitor.at("/spec/selector/matchLabels");
+        selector.fields().forEachRemaining(label -> assertEquals(label.getValue().asText(),
+                service.at("/metadata/labels").path(label.getKey()).asText(), label.getKey()));
+        boolean selectsGenerated = true;
+        for (var label : (Iterable<Map.Entry<String, JsonNode>>) selector::fields) {
+            selectsGenerated &= label.getValue().asText().equals(
+                    byKind.get("Service").at("/metadata/labels").path(label.getKey()).asText());
+        }
+        assertFalse(selectsGenerated, "the generated Service (no metrics port) is not selected");
+        assertEquals(port.path("name").asText(), monitor.at("/spec/endpoints/0/port").asText());
+        assertEquals(byKind.get("Deployment").at("/metadata/annotations").path("prometheus.io/path").asText(),
+                monitor.at("/spec/endpoints/0/path").asText());
+    }
+
+    /**
+     * Offline schema validation: every generated manifest and every file in deploy/kubernetes/ parses as the
+     * Kubernetes API object its kind names (an unknown or misspelt field, a missing required field or a value of the
+     * wrong type fails), as the official Kubernetes Java client models the API's OpenAPI description (pom.xml).
+     */
+    @Test
+    void everyManifestIsAValidKubernetesObject() throws IOException {
+        List<String> checked = new ArrayList<>();
+        KubernetesSchemas.validate(Files.readString(Path.of("target/kubernetes/kubernetes.yml")), checked);
+        try (var files = Files.list(Path.of("deploy/kubernetes"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                KubernetesSchemas.validate(Files.readString(file), checked);
+            }
+        }
+        assertTrue(checked.containsAll(List.of("ServiceAccount", "Service", "Deployment", "Ingress",
+                "PodDisruptionBudget", "HorizontalPodAutoscaler")), checked.toString());
+    }
+
+    /** The validation catches what it claims to: the real Deployment with one misspelt field, one wrong type. */
+    @Test
+    void theSchemaValidationRejectsAnUnknownFieldAndAWrongType() throws IOException {
+        String yaml = Files.readString(Path.of("target/kubernetes/kubernetes.yml"));
+        String misspelt = yaml.replace("terminationGracePeriodSeconds:", "terminationGracePeriodSecond:");
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> KubernetesSchemas.validate(misspelt, new ArrayList<>()));
+        assertTrue(unknown.getMessage().contains("terminationGracePeriodSecond"), unknown.getMessage());
+        String wrongType = yaml.replace("replicas: 2", "replicas: two");
+        IllegalArgumentException type = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> KubernetesSchemas.validate(wrongType, new ArrayList<>()));
+        assertTrue(type.getMessage().contains("Deployment"), type.getMessage());
+    }
+
+    /**
+     * The images and the pod agree on the user: every Dockerfile's USER owns the files it copies and is the pod's
+     * runAsUser (a pod running as another user than the image's reads files it does not own, and writes nowhere).
+     */
+    @Test
+    void theImagesUserIsThePodsUser() throws IOException {
+        String runAsUser = pod.at("/securityContext/runAsUser").asText();
+        assertFalse(runAsUser.isBlank());
+        assertEquals(runAsUser, pod.at("/securityContext/fsGroup").asText(), "the catalog volume's group");
+        List<String> dockerfiles = new ArrayList<>();
+        try (var files = Files.list(Path.of("src/main/docker"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("Dockerfile")).sorted().toList()) {
+                dockerfiles.add(file.getFileName().toString());
+                List<String> lines = Files.readAllLines(file);
+                String user = null;
+                for (String line : lines) {
+                    if (line.startsWith("USER ")) {
+                        user = line.substring(5).trim();
+                    }
+                    java.util.regex.Matcher chown = java.util.regex.Pattern.compile("--chown=(\\w+)").matcher(line);
+                    if (chown.find()) {
+                        assertEquals(runAsUser, chown.group(1), file + ": " + line);
+                    }
+                }
+                assertEquals(runAsUser, user, file + ": the user the image ends with");
+            }
+        }
+        assertTrue(dockerfiles.containsAll(List.of("Dockerfile.jvm", "Dockerfile.jvm-aot", "Dockerfile.native")),
+                dockerfiles.toString());
+    }
+
+    /** Two replicas in one zone go down with it: the pods spread over zones, and over nodes. */
+    @Test
+    void thePodsSpreadOverZonesAndNodes() {
+        JsonNode labels = byKind.get("Deployment").at("/spec/template/metadata/labels");
+        List<String> keys = new ArrayList<>();
+        for (JsonNode constraint : pod.path("topologySpreadConstraints")) {
+            keys.add(constraint.path("topologyKey").asText());
+            assertEquals(1, constraint.path("maxSkew").asInt());
+            assertEquals("ScheduleAnyway", constraint.path("whenUnsatisfiable").asText(),
+                    "a single-zone cluster must still schedule the pods");
+            constraint.at("/labelSelector/matchLabels").fields().forEachRemaining(label ->
+                    assertEquals(label.getValue().asText(), labels.path(label.getKey()).asText(),
+                            "the constraint counts this Deployment's pods"));
+        }
+        assertEquals(List.of("topology.kubernetes.io/zone", "kubernetes.io/hostname"), keys);
+    }
+
+    /**
+     * The image is the build property's, tagged, and pulled only when missing; the example values the build left
+     * (none of -Dk8s.image, -Dk8s.role-arn, -Dk8s.host, -Dk8s.certificate-arn given) are each named, with the
+     * property, by the check pom.xml runs after the build.
+     */
+    @Test
+    void theImageAndTheExampleValuesAreWhatTheBuildWasGiven() throws IOException {
+        String image = container.path("image").asText();
+        assertEquals("IfNotPresent", container.path("imagePullPolicy").asText());
+        assertTrue(image.matches(".+/bedrock-gateway:[\\w.-]+") && !image.endsWith(":latest"), image);
+        List<ManifestPlaceholders.Finding> findings = ManifestPlaceholders.find(
+                Files.readString(Path.of("target/kubernetes/kubernetes.yml")));
+        Map<String, String> written = Map.of(
+                "k8s.image", image,
+                "k8s.role-arn", byKind.get("ServiceAccount").at("/metadata/annotations")
+                        .path("eks.amazonaws.com/role-arn").asText(),
+                "k8s.host", byKind.get("Ingress").at("/spec/rules/0/host").asText(),
+                "k8s.certificate-arn", byKind.get("Ingress").at("/metadata/annotations")
+                        .path("alb.ingress.kubernetes.io/certificate-arn").asText());
+        for (Map.Entry<String, String> property : written.entrySet()) {
+            boolean given = System.getProperty(property.getKey()) != null;
+            ManifestPlaceholders.Finding finding = findings.stream()
+                    .filter(f -> f.value().equals(property.getValue())).findFirst().orElse(null);
+            if (given) {
+                assertNull(finding, property.getKey() + " was given: " + finding);
+            } else {
+                assertNotNull(finding, property.getKey() + "'s example value is named: " + property.getValue());
+                assertTrue(finding.property().startsWith("-D" + property.getKey() + "="), finding.property());
+            }
+        }
     }
 
     private static long count(JsonNode array, String field, String value) {
