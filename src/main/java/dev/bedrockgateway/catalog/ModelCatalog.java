@@ -19,15 +19,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.config.StartupRefusal;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 
 /**
- * The catalog in force. Loaded at start-up, so a broken file stops the pod before it takes traffic; then the file
- * is watched ({@code gateway.config-reload-interval}) and a valid change replaces the catalog without a restart.
- * The API keys are read once at start-up.
+ * The catalog in force. Loaded at start-up, so a broken file stops the pod before it takes traffic, every error of the
+ * file logged on a line of its own ({@link StartupRefusal}); then the file is watched
+ * ({@code gateway.config-reload-interval}) and a valid change replaces the catalog without a restart. The API keys are
+ * read once at start-up.
  */
 @Startup
 @ApplicationScoped
@@ -52,7 +54,13 @@ public class ModelCatalog {
 
     @PostConstruct
     void load() {
-        install(read());
+        try {
+            install(read());
+        } catch (CatalogException e) {
+            String source = config.configFile().orElse("classpath:" + BUNDLED);
+            throw StartupRefusal.refuse(LOG, e.errors(), "the model catalog " + source + " has "
+                    + StartupRefusal.errors(e.errors().size()));
+        }
         Duration interval = config.configReloadInterval();
         if (config.configFile().isPresent() && !interval.isZero() && !interval.isNegative()) {
             reloadTimer = vertx.setPeriodic(interval.toMillis(), id -> vertx.executeBlocking(() -> {
@@ -77,8 +85,8 @@ public class ModelCatalog {
     }
 
     /**
-     * Loads the catalog file again if its content changed. A file that does not load is logged and ignored: the
-     * catalog in force keeps serving, and the file is tried again once it changes.
+     * Loads the catalog file again if its content changed. A file that does not load is logged, every error on a
+     * line of its own, and ignored: the catalog in force keeps serving, and the file is tried again once it changes.
      */
     void reloadIfChanged() {
         Path path = Path.of(config.configFile().orElseThrow());
@@ -97,7 +105,9 @@ public class ModelCatalog {
             install(CatalogLoader.load(path.toString(), text, System::getenv, config.bedrock().region(),
                     Instant.now().getEpochSecond()));
         } catch (CatalogException e) {
-            LOG.errorf("Catalog change rejected, the current catalog keeps serving: %s", e.getMessage());
+            LOG.errorf("Catalog change rejected, it has %s; the current catalog keeps serving:",
+                    StartupRefusal.errors(e.errors().size()));
+            e.errors().forEach(LOG::error);
         }
     }
 
