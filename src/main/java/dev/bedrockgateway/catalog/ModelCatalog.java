@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -30,6 +31,10 @@ import io.vertx.core.Vertx;
  * file logged on a line of its own ({@link StartupRefusal}); then the file is watched
  * ({@code gateway.config-reload-interval}) and a valid change replaces the catalog without a restart. The API keys are
  * read once at start-up.
+ *
+ * <p>With {@code gateway.catalog.serve-errors} (dev mode), a catalog with errors at start-up does not stop the gateway:
+ * an empty catalog is in force, {@link #errors()} holds the errors (every API request is answered with them, readiness
+ * is DOWN) until a fixed file is loaded.
  */
 @Startup
 @ApplicationScoped
@@ -44,6 +49,7 @@ public class ModelCatalog {
     private final Vertx vertx;
     private volatile Catalog current;
     private volatile NamesByBedrockId namesByBedrockId;
+    private volatile List<String> errors = List.of();
     private String lastText;
     private long reloadTimer = -1;
 
@@ -58,8 +64,13 @@ public class ModelCatalog {
             install(read());
         } catch (CatalogException e) {
             String source = config.configFile().orElse("classpath:" + BUNDLED);
-            throw StartupRefusal.refuse(LOG, e.errors(), "the model catalog " + source + " has "
-                    + StartupRefusal.errors(e.errors().size()));
+            if (!config.catalog().serveErrors()) {
+                throw StartupRefusal.refuse(LOG, e.errors(), "the model catalog " + source + " has "
+                        + StartupRefusal.errors(e.errors().size()));
+            }
+            current = new Catalog(source, Map.of(), CatalogSettings.DEFAULTS, Optional.empty(), Optional.empty(),
+                    Optional.empty(), Instant.now().getEpochSecond(), List.of());
+            serveErrors(e);
         }
         Duration interval = config.configReloadInterval();
         if (config.configFile().isPresent() && !interval.isZero() && !interval.isNegative()) {
@@ -82,6 +93,14 @@ public class ModelCatalog {
         LOG.infof("Model catalog %s: %d model names, %d deployments", loaded.source(), loaded.groups().size(),
                 loaded.groups().values().stream().mapToInt(List::size).sum());
         current = loaded;
+        errors = List.of();
+    }
+
+    private void serveErrors(CatalogException e) {
+        errors = e.errors();
+        LOG.errorf("The model catalog has %s; every API request is answered with them until the file is fixed "
+                + "(gateway.catalog.serve-errors):", StartupRefusal.errors(e.errors().size()));
+        e.errors().forEach(LOG::error);
     }
 
     /**
@@ -105,6 +124,10 @@ public class ModelCatalog {
             install(CatalogLoader.load(path.toString(), text, System::getenv, config.bedrock().region(),
                     Instant.now().getEpochSecond()));
         } catch (CatalogException e) {
+            if (!errors.isEmpty()) {
+                serveErrors(e);
+                return;
+            }
             LOG.errorf("Catalog change rejected, it has %s; the current catalog keeps serving:",
                     StartupRefusal.errors(e.errors().size()));
             e.errors().forEach(LOG::error);
@@ -138,6 +161,14 @@ public class ModelCatalog {
 
     public Catalog current() {
         return current;
+    }
+
+    /**
+     * The errors of the catalog file while no catalog of it could be loaded (only with
+     * {@code gateway.catalog.serve-errors}); empty otherwise.
+     */
+    public List<String> errors() {
+        return errors;
     }
 
     /**
