@@ -2,6 +2,11 @@ package dev.bedrockgateway.api;
 
 import java.util.Map;
 
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
 /**
  * A refusal as one wire format writes it: status, headers and body.
  *
@@ -10,4 +15,11 @@ import java.util.Map;
  * @param body the error document, {@code application/json}
  */
 public record ErrorReply(int status, Map<String, String> headers, byte[] body) {
+
+    /** Writes this refusal as the whole answer of {@code response}, for the routes that answer before RESTEasy. */
+    public Future<Void> send(HttpServerResponse response) {
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        headers.forEach(response::putHeader);
+        return response.end(Buffer.buffer(body));
+    }
 }

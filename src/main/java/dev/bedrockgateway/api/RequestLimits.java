@@ -15,11 +15,9 @@ import dev.bedrockgateway.error.OpenAiException;
 
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -190,16 +188,11 @@ public class RequestLimits {
     /** Answers in the error shape of the API the path belongs to ({@link WireFormat}). */
     private static void refuse(RoutingContext rc, OpenAiException error) {
         HttpServerRequest request = rc.request();
-        ErrorReply reply = WireFormat.of(request.path()).reply(error);
-        Buffer body = Buffer.buffer(reply.body());
         boolean http1 = request.version() != HttpVersion.HTTP_2;
-        HttpServerResponse response = rc.response().setStatusCode(reply.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        reply.headers().forEach(response::putHeader);
         if (http1) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
+            rc.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
-        response.end(body).onComplete(done -> {
+        WireFormat.of(request.path()).reply(error).send(rc.response()).onComplete(done -> {
             if (!http1) {
                 return;
             }

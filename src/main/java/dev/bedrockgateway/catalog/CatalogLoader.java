@@ -13,6 +13,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.LinkedHashSet;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,8 +25,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Reads a catalog written in LiteLLM's proxy config format (https://docs.litellm.ai/docs/proxy/configs), so the
  * ConfigMap of a LiteLLM deployment works unchanged. Pure: the file text and the environment come in as
- * arguments. Anything the gateway cannot serve stops loading with a message naming the file, the entry and the
- * field; keys it does not use are collected as one warning each.
+ * arguments. Anything the gateway cannot serve stops loading: every such error of the file is reported at once
+ * ({@link CatalogException#errors()}), each naming the file, the entry and the field, so that one round of fixing
+ * does; keys it does not use are collected as one warning each.
  */
 public final class CatalogLoader {
 
@@ -62,6 +64,7 @@ public final class CatalogLoader {
     private final UnaryOperator<String> env;
     private final String defaultRegion;
     private final Map<String, Set<String>> unused = new LinkedHashMap<>();
+    private final List<String> errors = new ArrayList<>();
 
     private CatalogLoader(String source, UnaryOperator<String> env, String defaultRegion) {
         this.source = source;
@@ -97,54 +100,68 @@ public final class CatalogLoader {
                 Set.of("model_list", "litellm_settings", "general_settings", "router_settings"));
 
         JsonNode list = root.get("model_list");
-        if (list == null || !list.isArray() || list.isEmpty()) {
-            throw fail("model_list", "expected a non-empty list of models");
-        }
         Map<String, List<Deployment>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            Deployment d = entry(list.get(i), i);
-            groups.computeIfAbsent(d.modelName(), k -> new ArrayList<>()).add(d);
+        // Every model_name read, those of entries with errors too: fallbacks are checked against them.
+        Set<String> names = new LinkedHashSet<>();
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            record(fail("model_list", "expected a non-empty list of models"));
+        } else {
+            for (int i = 0; i < list.size(); i++) {
+                Deployment d = entry(list.get(i), i, names);
+                if (d != null) {
+                    groups.computeIfAbsent(d.modelName(), k -> new ArrayList<>()).add(d);
+                }
+            }
         }
         groups.replaceAll((k, v) -> List.copyOf(v));
 
-        CatalogSettings settings = settings(root.get("litellm_settings"), root.get("router_settings"),
-                groups.keySet());
+        JsonNode router = mapping(root.get("router_settings"), "router_settings");
+        CatalogSettings settings = settings(mapping(root.get("litellm_settings"), "litellm_settings"), router, names);
         JsonNode general = mapping(root.get("general_settings"), "general_settings");
         noteUnused(general, "general_settings.", "general_settings", Set.of("master_key", "database_url"));
-        Optional<String> masterKey = optionalString(general, "master_key", "general_settings");
-        Optional<String> databaseUrl = optionalString(general, "database_url", "general_settings");
-        Optional<String> redisUrl = redisUrl(mapping(root.get("router_settings"), "router_settings"));
+        Optional<String> masterKey = check(() -> optionalString(general, "master_key", "general_settings"),
+                Optional.empty());
+        Optional<String> databaseUrl = check(() -> optionalString(general, "database_url", "general_settings"),
+                Optional.empty());
+        Optional<String> redisUrl = check(() -> redisUrl(router), Optional.empty());
+        if (!errors.isEmpty()) {
+            throw new CatalogException(errors);
+        }
         return new Catalog(source, groups, settings, masterKey, databaseUrl, redisUrl, loadedAt, warnings());
     }
 
-    private Deployment entry(JsonNode node, int index) {
+    /** The entry's deployment, or null when it has errors (recorded, every one of them). */
+    private Deployment entry(JsonNode node, int index, Set<String> names) {
         String position = "model_list[" + index + "]";
         if (node == null || !node.isObject()) {
-            throw fail(position, "expected a mapping with model_name and litellm_params");
+            record(fail(position, "expected a mapping with model_name and litellm_params"));
+            return null;
         }
-        String name = requiredString(node, "model_name", position);
-        String where = position + " (model_name \"" + name + "\")";
+        int errorsBefore = errors.size();
+        String name = check(() -> requiredString(node, "model_name", position), null);
+        if (name != null) {
+            names.add(name);
+        }
+        String where = name == null ? position : position + " (model_name \"" + name + "\")";
         noteUnused(node, "", where, Set.of("model_name", "litellm_params", "model_info"));
 
-        JsonNode params = node.get("litellm_params");
-        if (params == null || !params.isObject()) {
-            throw fail(where, "litellm_params: expected a mapping with model");
+        JsonNode given = node.get("litellm_params");
+        boolean paramsGiven = given != null && given.isObject();
+        if (!paramsGiven) {
+            record(fail(where, "litellm_params: expected a mapping with model"));
         }
-        String model = requiredString(params, "model", where + ": litellm_params");
-        String modelId = bedrockModelId(model, where + ": litellm_params.model");
+        // Without a mapping, the entry's other fields are still checked.
+        JsonNode params = paramsGiven ? given : YAML.getNodeFactory().objectNode();
+        String modelId = !paramsGiven ? null : check(() -> bedrockModelId(
+                requiredString(params, "model", where + ": litellm_params"), where + ": litellm_params.model"), null);
 
-        Optional<String> region = optionalString(params, "aws_region_name", where + ": litellm_params");
-        region.ifPresent(r -> {
-            if (!REGION.matcher(r).matches()) {
-                throw fail(where, "litellm_params.aws_region_name: \"" + r + "\" is not an AWS region name");
-            }
-        });
-        String resolvedRegion = region.orElseGet(() -> arnRegion(modelId).orElse(defaultRegion));
-
-        OptionalInt rpm = positiveInt(params, "rpm", where + ": litellm_params");
-        OptionalInt tpm = positiveInt(params, "tpm", where + ": litellm_params");
-        OptionalInt maxTokens = positiveInt(params, "max_tokens", where + ": litellm_params");
-        OptionalInt maxParallel = positiveInt(params, "max_parallel_requests", where + ": litellm_params");
+        Optional<String> region = check(() -> region(params, where), Optional.empty());
+        OptionalInt rpm = check(() -> positiveInt(params, "rpm", where + ": litellm_params"), OptionalInt.empty());
+        OptionalInt tpm = check(() -> positiveInt(params, "tpm", where + ": litellm_params"), OptionalInt.empty());
+        OptionalInt maxTokens = check(() -> positiveInt(params, "max_tokens", where + ": litellm_params"),
+                OptionalInt.empty());
+        OptionalInt maxParallel = check(() -> positiveInt(params, "max_parallel_requests", where + ": litellm_params"),
+                OptionalInt.empty());
         for (Iterator<String> it = params.fieldNames(); it.hasNext();) {
             String key = it.next();
             if (CREDENTIAL_KEYS.contains(key)) {
@@ -157,12 +174,26 @@ public final class CatalogLoader {
 
         JsonNode info = mapping(node.get("model_info"), where + ": model_info");
         noteUnused(info, "model_info.", where, MODEL_INFO_USED);
-        ModelMode mode = mode(info, modelId, where);
+        ModelMode mode = check(() -> mode(info, modelId, where), ModelMode.CHAT);
         Optional<Price> price = price(info, params, where);
-        OptionalInt maxOutput = either(positiveInt(info, MAX_OUTPUT_TOKENS, where + ": model_info"),
-                positiveInt(params, MAX_OUTPUT_TOKENS, where + ": litellm_params"));
+        OptionalInt maxOutput = either(
+                check(() -> positiveInt(info, MAX_OUTPUT_TOKENS, where + ": model_info"), OptionalInt.empty()),
+                check(() -> positiveInt(params, MAX_OUTPUT_TOKENS, where + ": litellm_params"), OptionalInt.empty()));
+        if (errors.size() > errorsBefore) {
+            return null;
+        }
+        String resolvedRegion = region.orElseGet(() -> arnRegion(modelId).orElse(defaultRegion));
         return new Deployment(name, modelId, resolvedRegion, mode, maxTokens, rpm, tpm, maxParallel, price,
                 maxOutput, index);
+    }
+
+    private Optional<String> region(JsonNode params, String where) {
+        Optional<String> region = optionalString(params, "aws_region_name", where + ": litellm_params");
+        if (region.isPresent() && !REGION.matcher(region.get()).matches()) {
+            throw fail(where, "litellm_params.aws_region_name: \"" + region.get()
+                    + "\" is not an AWS region name (like us-east-1)");
+        }
+        return region;
     }
 
     /** The entry's own prices, when it sets any cost key; {@link Price#of} says what an unset one means. */
@@ -171,8 +202,10 @@ public final class CatalogLoader {
         boolean any = false;
         for (int i = 0; i < rates.length; i++) {
             String key = COST_KEYS.get(i);
-            OptionalDouble fromInfo = cost(info, key, where + ": model_info");
-            rates[i] = fromInfo.isPresent() ? fromInfo : cost(params, key, where + ": litellm_params");
+            OptionalDouble fromInfo = check(() -> cost(info, key, where + ": model_info"), OptionalDouble.empty());
+            OptionalDouble fromParams = check(() -> cost(params, key, where + ": litellm_params"),
+                    OptionalDouble.empty());
+            rates[i] = fromInfo.isPresent() ? fromInfo : fromParams;
             any |= rates[i].isPresent();
         }
         return any ? Optional.of(Price.of(rates[0], rates[1], rates[2], rates[3])) : Optional.empty();
@@ -231,7 +264,7 @@ public final class CatalogLoader {
     private ModelMode mode(JsonNode info, String modelId, String where) {
         Optional<String> declared = optionalString(info, "mode", where + ": model_info");
         if (declared.isEmpty()) {
-            return modelId.contains(".embed-") || modelId.contains("-embed") ? ModelMode.EMBEDDING : ModelMode.CHAT;
+            return modelId == null ? ModelMode.CHAT : modelId.contains(".embed-") || modelId.contains("-embed") ? ModelMode.EMBEDDING : ModelMode.CHAT;
         }
         return switch (declared.get()) {
             case "chat" -> ModelMode.CHAT;
@@ -244,49 +277,54 @@ public final class CatalogLoader {
 
     /**
      * {@code litellm_settings} and {@code router_settings}: LiteLLM reads the routing keys from either; when both
-     * set one, {@code router_settings} wins.
+     * set one, {@code router_settings} wins (both are checked).
      */
-    private CatalogSettings settings(JsonNode litellm, JsonNode router, Set<String> modelNames) {
-        JsonNode lite = mapping(litellm, "litellm_settings");
-        JsonNode rout = mapping(router, "router_settings");
+    private CatalogSettings settings(JsonNode lite, JsonNode rout, Set<String> modelNames) {
         noteUnused(lite, "litellm_settings.", "litellm_settings", Set.of("drop_params", "num_retries",
                 "request_timeout", "allowed_fails", "cooldown_time", "fallbacks"));
         noteUnused(rout, "router_settings.", "router_settings", Set.of("num_retries", "timeout", "allowed_fails",
                 "cooldown_time", "routing_strategy", "fallbacks", "redis_url", "redis_host", "redis_port",
                 "redis_password"));
-        boolean drop = bool(lite, "drop_params", "litellm_settings");
-        OptionalInt retries = either(count(rout, "num_retries", "router_settings"),
-                count(lite, "num_retries", "litellm_settings"));
-        OptionalInt allowedFails = either(count(rout, "allowed_fails", "router_settings"),
-                count(lite, "allowed_fails", "litellm_settings"));
-        Optional<Duration> timeout = seconds(rout, "timeout", "router_settings")
-                .or(() -> seconds(lite, "request_timeout", "litellm_settings"));
-        Optional<Duration> cooldown = seconds(rout, "cooldown_time", "router_settings")
-                .or(() -> seconds(lite, "cooldown_time", "litellm_settings"));
-        Optional<String> strategy = optionalString(rout, "routing_strategy", "router_settings");
-        strategy.ifPresent(value -> {
-            if (!Set.of("least-busy", "simple-shuffle").contains(value)) {
-                throw fail("router_settings.routing_strategy", "\"" + value
+        boolean drop = check(() -> bool(lite, "drop_params", "litellm_settings"), false);
+        OptionalInt retries = either(
+                check(() -> count(rout, "num_retries", "router_settings"), OptionalInt.empty()),
+                check(() -> count(lite, "num_retries", "litellm_settings"), OptionalInt.empty()));
+        OptionalInt allowedFails = either(
+                check(() -> count(rout, "allowed_fails", "router_settings"), OptionalInt.empty()),
+                check(() -> count(lite, "allowed_fails", "litellm_settings"), OptionalInt.empty()));
+        Optional<Duration> timeout = either(
+                check(() -> seconds(rout, "timeout", "router_settings"), Optional.empty()),
+                check(() -> seconds(lite, "request_timeout", "litellm_settings"), Optional.empty()));
+        Optional<Duration> cooldown = either(
+                check(() -> seconds(rout, "cooldown_time", "router_settings"), Optional.empty()),
+                check(() -> seconds(lite, "cooldown_time", "litellm_settings"), Optional.empty()));
+        Optional<String> strategy = check(() -> {
+            Optional<String> value = optionalString(rout, "routing_strategy", "router_settings");
+            if (value.isPresent() && !Set.of("least-busy", "simple-shuffle").contains(value.get())) {
+                throw fail("router_settings.routing_strategy", "\"" + value.get()
                         + "\" is not supported by bedrock-gateway (least-busy or simple-shuffle)");
             }
-        });
+            return value;
+        }, Optional.empty());
         Map<String, List<String>> fallbacks = rout.has("fallbacks")
                 ? fallbacks(rout.get("fallbacks"), "router_settings.fallbacks", modelNames)
                 : fallbacks(lite.get("fallbacks"), "litellm_settings.fallbacks", modelNames);
         return new CatalogSettings(drop, retries, timeout, allowedFails, cooldown, strategy, fallbacks);
     }
 
+    /** The mapping at {@code node}, or an empty one when it is absent or not a mapping (then an error). */
     private JsonNode mapping(JsonNode node, String where) {
-        if (node == null || node.isNull()) {
-            return YAML.getNodeFactory().objectNode();
+        if (node != null && !node.isNull() && !node.isObject()) {
+            record(fail(where, "expected a mapping"));
         }
-        if (!node.isObject()) {
-            throw fail(where, "expected a mapping");
-        }
-        return node;
+        return node != null && node.isObject() ? node : YAML.getNodeFactory().objectNode();
     }
 
     private static OptionalInt either(OptionalInt first, OptionalInt second) {
+        return first.isPresent() ? first : second;
+    }
+
+    private static <T> Optional<T> either(Optional<T> first, Optional<T> second) {
         return first.isPresent() ? first : second;
     }
 
@@ -349,13 +387,15 @@ public final class CatalogLoader {
             return result;
         }
         if (!node.isArray()) {
-            throw fail(where, "expected a list like [{\"model-a\": [\"model-b\"]}]");
+            record(fail(where, "expected a list like [{\"model-a\": [\"model-b\"]}]"));
+            return result;
         }
         for (int i = 0; i < node.size(); i++) {
             JsonNode item = node.get(i);
             String at = where + "[" + i + "]";
             if (!item.isObject()) {
-                throw fail(at, "expected a mapping from a model name to a list of model names");
+                record(fail(at, "expected a mapping from a model name to a list of model names"));
+                continue;
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -367,12 +407,13 @@ public final class CatalogLoader {
                 } else if (targets.isArray()) {
                     targets.forEach(t -> names.add(t.asText()));
                 } else {
-                    throw fail(at + "." + e.getKey(), "expected a list of model names");
+                    record(fail(at + "." + e.getKey(), "expected a list of model names"));
+                    continue;
                 }
                 for (String name : names) {
                     knownModel(name, at + "." + e.getKey(), modelNames);
                     if (name.equals(e.getKey())) {
-                        throw fail(at + "." + e.getKey(), "a model cannot be its own fallback");
+                        record(fail(at + "." + e.getKey(), "a model cannot be its own fallback"));
                     }
                 }
                 result.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(names);
@@ -384,7 +425,7 @@ public final class CatalogLoader {
 
     private void knownModel(String name, String where, Set<String> modelNames) {
         if (!modelNames.contains(name)) {
-            throw fail(where, "\"" + name + "\" is not a model_name of model_list");
+            record(fail(where, "\"" + name + "\" is not a model_name of model_list"));
         }
     }
 
@@ -495,5 +536,19 @@ public final class CatalogLoader {
 
     private CatalogException fail(String where, String message) {
         return new CatalogException(source + ": " + where + ": " + message);
+    }
+
+    private void record(CatalogException error) {
+        errors.addAll(error.errors());
+    }
+
+    /** What {@code read} reads, or {@code fallback} when it fails: the failure is recorded and checking goes on. */
+    private <T> T check(Supplier<T> read, T fallback) {
+        try {
+            return read.get();
+        } catch (CatalogException e) {
+            record(e);
+            return fallback;
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -19,15 +20,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.config.StartupRefusal;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 
 /**
- * The catalog in force. Loaded at start-up, so a broken file stops the pod before it takes traffic; then the file
- * is watched ({@code gateway.config-reload-interval}) and a valid change replaces the catalog without a restart.
- * The API keys are read once at start-up.
+ * The catalog in force. Loaded at start-up, so a broken file stops the pod before it takes traffic, every error of the
+ * file logged on a line of its own ({@link StartupRefusal}); then the file is watched
+ * ({@code gateway.config-reload-interval}) and a valid change replaces the catalog without a restart. The API keys are
+ * read once at start-up.
+ *
+ * <p>With {@code gateway.catalog.serve-errors} (dev mode), a catalog with errors at start-up does not stop the gateway:
+ * an empty catalog is in force, {@link #errors()} holds the errors (every API request is answered with them, readiness
+ * is DOWN) until a fixed file is loaded.
  */
 @Startup
 @ApplicationScoped
@@ -42,6 +49,7 @@ public class ModelCatalog {
     private final Vertx vertx;
     private volatile Catalog current;
     private volatile NamesByBedrockId namesByBedrockId;
+    private volatile List<String> errors = List.of();
     private String lastText;
     private long reloadTimer = -1;
 
@@ -52,7 +60,18 @@ public class ModelCatalog {
 
     @PostConstruct
     void load() {
-        install(read());
+        try {
+            install(read());
+        } catch (CatalogException e) {
+            String source = config.configFile().orElse("classpath:" + BUNDLED);
+            if (!config.catalog().serveErrors()) {
+                throw StartupRefusal.refuse(LOG, e.errors(), "the model catalog " + source + " has "
+                        + StartupRefusal.errors(e.errors().size()));
+            }
+            current = new Catalog(source, Map.of(), CatalogSettings.DEFAULTS, Optional.empty(), Optional.empty(),
+                    Optional.empty(), Instant.now().getEpochSecond(), List.of());
+            serveErrors(e);
+        }
         Duration interval = config.configReloadInterval();
         if (config.configFile().isPresent() && !interval.isZero() && !interval.isNegative()) {
             reloadTimer = vertx.setPeriodic(interval.toMillis(), id -> vertx.executeBlocking(() -> {
@@ -74,11 +93,19 @@ public class ModelCatalog {
         LOG.infof("Model catalog %s: %d model names, %d deployments", loaded.source(), loaded.groups().size(),
                 loaded.groups().values().stream().mapToInt(List::size).sum());
         current = loaded;
+        errors = List.of();
+    }
+
+    private void serveErrors(CatalogException e) {
+        errors = e.errors();
+        LOG.errorf("The model catalog has %s; every API request is answered with them until the file is fixed "
+                + "(gateway.catalog.serve-errors):", StartupRefusal.errors(e.errors().size()));
+        e.errors().forEach(LOG::error);
     }
 
     /**
-     * Loads the catalog file again if its content changed. A file that does not load is logged and ignored: the
-     * catalog in force keeps serving, and the file is tried again once it changes.
+     * Loads the catalog file again if its content changed. A file that does not load is logged, every error on a
+     * line of its own, and ignored: the catalog in force keeps serving, and the file is tried again once it changes.
      */
     void reloadIfChanged() {
         Path path = Path.of(config.configFile().orElseThrow());
@@ -97,7 +124,13 @@ public class ModelCatalog {
             install(CatalogLoader.load(path.toString(), text, System::getenv, config.bedrock().region(),
                     Instant.now().getEpochSecond()));
         } catch (CatalogException e) {
-            LOG.errorf("Catalog change rejected, the current catalog keeps serving: %s", e.getMessage());
+            if (!errors.isEmpty()) {
+                serveErrors(e);
+                return;
+            }
+            LOG.errorf("Catalog change rejected, it has %s; the current catalog keeps serving:",
+                    StartupRefusal.errors(e.errors().size()));
+            e.errors().forEach(LOG::error);
         }
     }
 
@@ -128,6 +161,14 @@ public class ModelCatalog {
 
     public Catalog current() {
         return current;
+    }
+
+    /**
+     * The errors of the catalog file while no catalog of it could be loaded (only with
+     * {@code gateway.catalog.serve-errors}); empty otherwise.
+     */
+    public List<String> errors() {
+        return errors;
     }
 
     /**

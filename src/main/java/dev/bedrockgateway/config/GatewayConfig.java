@@ -55,6 +55,8 @@ public interface GatewayConfig {
      */
     Optional<String> redisUrl();
 
+    CatalogFile catalog();
+
     Auth auth();
 
     Governance governance();
@@ -134,6 +136,18 @@ public interface GatewayConfig {
          */
         @WithDefault("claude-opus-4-6,claude-sonnet-4-6")
         List<String> adaptiveThinking();
+    }
+
+    /** What the gateway does with a model catalog that has errors (the catalog itself: {@code gateway.config-file}). */
+    interface CatalogFile {
+        /**
+         * A catalog with errors at start-up: when false (the production default) the gateway does not start, and
+         * logs each error on a line of its own. When true (dev mode) it starts anyway, answers every API request with
+         * all the errors (503, in the error shape of the request's API) and reports readiness DOWN, until a fixed
+         * file is loaded ({@code gateway.config-reload-interval}, or dev mode's live reload for the bundled catalog).
+         */
+        @WithDefault("false")
+        boolean serveErrors();
     }
 
     interface Auth {

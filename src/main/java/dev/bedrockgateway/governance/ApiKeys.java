@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.config.StartupRefusal;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -44,9 +45,9 @@ public class ApiKeys {
         }
         if (keys.isEmpty()) {
             if (!config.auth().allowAnonymous()) {
-                throw new IllegalStateException("No API key is configured: set GATEWAY_MASTER_KEY (or "
+                throw StartupRefusal.refuse(LOG, List.of("No API key is configured: set GATEWAY_MASTER_KEY (or "
                         + "general_settings.master_key in the catalog), or set GATEWAY_AUTH_ALLOW_ANONYMOUS=true to "
-                        + "serve without authentication.");
+                        + "serve without authentication."), "no API key is configured");
             }
             LOG.warn("No API key configured: the gateway accepts requests without authentication");
         }

@@ -1,14 +1,19 @@
 package dev.bedrockgateway.governance;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
+import org.jboss.logging.Logger;
+
 import dev.bedrockgateway.catalog.Catalog;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.config.StartupRefusal;
 
 /**
  * Where the governance stores live, decided once at start so that every user of a store (key store, spend log,
@@ -27,10 +32,19 @@ public class StoreUrls {
         Optional<String> redis();
     }
 
+    private static final Logger LOG = Logger.getLogger(StoreUrls.class);
+    private static final Pattern REDIS_URL = Pattern.compile("rediss?://.+");
+
     private final Optional<String> database;
     private final Optional<String> redis;
 
     public StoreUrls(GatewayConfig config, ModelCatalog catalog, Instance<Local> local) {
+        // The catalog's Redis settings are checked when it loads; the database URL is checked by its user (Database).
+        if (config.redisUrl().filter(u -> !u.isBlank() && !REDIS_URL.matcher(u.trim()).matches()).isPresent()) {
+            throw StartupRefusal.refuse(LOG, List.of("The Redis URL (gateway.redis-url, GATEWAY_REDIS_URL) is not a "
+                    + "redis://[user:password@]host:port or rediss://... URL (its value is not shown: it may hold a "
+                    + "password)"), "the Redis URL is not a redis:// URL");
+        }
         Catalog current = catalog.current();
         this.database = pick(config.databaseUrl(), current == null ? Optional.empty() : current.databaseUrl(),
                 local, Local::database);

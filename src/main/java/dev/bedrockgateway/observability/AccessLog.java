@@ -3,6 +3,7 @@ package dev.bedrockgateway.observability;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.event.Observes;
@@ -40,6 +41,8 @@ public class AccessLog {
     private final GatewayMetrics metrics;
     private final boolean enabled;
     private final boolean mdc;
+    /** API requests that arrived and whose answer has not ended (nor their client gone away). */
+    private final LongAdder inFlight = new LongAdder();
 
     public AccessLog(GatewayMetrics metrics, GatewayConfig config) {
         this.metrics = metrics;
@@ -66,6 +69,7 @@ public class AccessLog {
         String id = given != null && SANE_ID.matcher(given).matches() ? given : newRequestId();
         RequestRecord record = new RequestRecord(id, System.nanoTime());
         RequestRecord.attach(context, record);
+        inFlight.increment();
         context.addHeadersEndHandler(v -> {
             var headers = context.response().headers();
             headers.set(REQUEST_ID_HEADER, id);
@@ -82,7 +86,13 @@ public class AccessLog {
         return context.response().ended() ? context.response().getStatusCode() : 499;
     }
 
+    /** API requests in flight now, streams included. */
+    public long inFlight() {
+        return inFlight.sum();
+    }
+
     private void finish(RoutingContext context, RequestRecord record) {
+        inFlight.decrement();
         long nanos = System.nanoTime() - record.startNanos();
         int status = status(context);
         String endpoint = record.endpoint() == null ? "other" : record.endpoint();

@@ -122,6 +122,53 @@ class CatalogLoaderTest {
                 message);
     }
 
+    /** One round of fixing: a file with many errors names every one of them, in the order of the file. */
+    @Test
+    void everyErrorOfTheFileIsReportedAtOnce() {
+        CatalogException e = assertThrows(CatalogException.class, () -> load("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: openai/gpt-4o
+                  - model_name: b
+                    litellm_params:
+                      model: bedrock/anthropic.claude-3-haiku-20240307-v1:0
+                      rpm: -3
+                      aws_region_name: mars
+                    model_info:
+                      mode: image
+                      input_cost_per_token: cheap
+                  - litellm_params: {model: bedrock/a.b}
+                  - model_name: ok
+                    litellm_params: {model: bedrock/a.b}
+                litellm_settings:
+                  num_retries: many
+                router_settings:
+                  routing_strategy: fastest
+                  fallbacks: [{b: [gpt-9, ok]}]
+                general_settings:
+                  master_key: os.environ/MISSING_KEY
+                """));
+        assertEquals(List.of(
+                "test.yaml: model_list[0] (model_name \"a\"): litellm_params.model: \"openai/gpt-4o\": provider "
+                        + "\"openai\" is not Amazon Bedrock; bedrock-gateway serves only bedrock/<model id> entries",
+                "test.yaml: model_list[1] (model_name \"b\"): litellm_params.aws_region_name: \"mars\" is not an AWS "
+                        + "region name (like us-east-1)",
+                "test.yaml: model_list[1] (model_name \"b\"): litellm_params: rpm: expected a positive whole number, "
+                        + "got -3",
+                "test.yaml: model_list[1] (model_name \"b\"): model_info.mode: \"image\" is not served by "
+                        + "bedrock-gateway (chat, completion or embedding)",
+                "test.yaml: model_list[1] (model_name \"b\"): model_info: input_cost_per_token: expected a "
+                        + "non-negative number (USD per token), got \"cheap\"",
+                "test.yaml: model_list[2]: model_name: required, expected a non-empty string",
+                "test.yaml: litellm_settings.num_retries: expected a whole number from 0 to 1000, got \"many\"",
+                "test.yaml: router_settings.routing_strategy: \"fastest\" is not supported by bedrock-gateway "
+                        + "(least-busy or simple-shuffle)",
+                "test.yaml: router_settings.fallbacks[0].b: \"gpt-9\" is not a model_name of model_list",
+                "test.yaml: general_settings.master_key: environment variable MISSING_KEY is not set"), e.errors());
+        assertEquals(String.join("\n", e.errors()), e.getMessage(), "one error a line");
+    }
+
     @Test
     void malformedFilesStopLoadingWithPreciseMessages() {
         assertTrue(failure("model_list: [\n  - {").startsWith("test.yaml: not valid YAML at line"));
@@ -137,7 +184,7 @@ class CatalogLoaderTest {
                 + "number, got -3", failure("model_list:\n  - model_name: m\n    litellm_params: "
                         + "{model: bedrock/a.b, rpm: -3}"));
         assertEquals("test.yaml: model_list[0] (model_name \"m\"): litellm_params.aws_region_name: \"mars\" is "
-                + "not an AWS region name", failure("model_list:\n  - model_name: m\n    litellm_params: "
+                + "not an AWS region name (like us-east-1)", failure("model_list:\n  - model_name: m\n    litellm_params: "
                         + "{model: bedrock/a.b, aws_region_name: mars}"));
         assertEquals("test.yaml: model_list[0] (model_name \"m\"): model_info.mode: \"image_generation\" is not "
                 + "served by bedrock-gateway (chat, completion or embedding)", failure("model_list:\n  - model_name: m\n"

@@ -1,6 +1,7 @@
 package dev.bedrockgateway.governance.postgres;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -16,6 +17,7 @@ import org.jboss.logging.Logger;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.config.StartupRefusal;
 import dev.bedrockgateway.governance.StoreUrls;
 import dev.bedrockgateway.governance.store.GovernanceStore.Conflict;
 import dev.bedrockgateway.governance.store.GovernanceStore.StoreUnavailable;
@@ -66,7 +68,17 @@ public class Database {
 
     @Inject
     Database(Vertx vertx, StoreUrls urls, GatewayConfig config) {
-        this(vertx, urls.database(), config.governance().storeTimeout(), RETRY_INTERVAL);
+        this(vertx, checked(urls.database()), config.governance().storeTimeout(), RETRY_INTERVAL);
+    }
+
+    /** A URL that does not parse stops the start, as a configuration error ({@link StartupRefusal}). */
+    private static Optional<String> checked(Optional<String> url) {
+        try {
+            url.ifPresent(Target::parse);
+            return url;
+        } catch (IllegalArgumentException e) {
+            throw StartupRefusal.refuse(LOG, List.of(e.getMessage()), "the database URL is not a postgresql:// URL");
+        }
     }
 
     /**
@@ -258,7 +270,7 @@ public class Database {
         }
     }
 
-    private static final ClassProvider<JavaMigration> NO_JAVA_MIGRATIONS = java.util.List::of;
+    private static final ClassProvider<JavaMigration> NO_JAVA_MIGRATIONS = List::of;
 
     /**
      * The database a URL names, parsed once by Vert.x ({@link PgConnectOptions#fromUri}, which takes LiteLLM's
@@ -273,8 +285,9 @@ public class Database {
                 options = PgConnectOptions.fromUri(url.trim());
             } catch (RuntimeException e) {
                 // The message of a parse failure may quote the URL, password included.
-                throw new IllegalArgumentException("gateway.database-url is not a postgresql://user:password@host"
-                        + ":port/database URL");
+                throw new IllegalArgumentException("The database URL (gateway.database-url, DATABASE_URL or the "
+                        + "catalog's general_settings.database_url) is not a postgresql://user:password@host:port/database"
+                        + " URL (its value is not shown: it may hold a password)");
             }
             int q = url.indexOf('?');
             return new Target(options, q < 0 ? "" : url.substring(q + 1).trim());
