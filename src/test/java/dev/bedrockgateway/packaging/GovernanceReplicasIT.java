@@ -61,7 +61,7 @@ class GovernanceReplicasIT {
 
     private static URI gateway(URI bedrockUrl) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-Dquarkus.shutdown.delay-enabled=false",
+                "-Dquarkus.http.port=0", "-Dquarkus.management.port=0",
                 "-Dgateway.master-key=" + MASTER, "-Dgateway.bedrock.endpoint-override=" + bedrockUrl,
                 "-Dgateway.config-file=src/test/resources/catalogs/governance.yaml",
                 "-Daws.accessKeyId=AKIDGATEWAYTEST", "-Daws.secretAccessKey=gateway-test-secret",
