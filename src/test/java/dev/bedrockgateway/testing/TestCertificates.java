@@ -30,6 +30,17 @@ public final class TestCertificates implements AutoCloseable {
         this.directory = directory;
     }
 
+    private static TestCertificates shared;
+
+    /** One set for the test JVM (keytool takes seconds), deleted when it exits. */
+    public static synchronized TestCertificates shared() {
+        if (shared == null) {
+            shared = create();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
     public static TestCertificates create() {
         try {
             Path dir = Files.createTempDirectory("bg-tls");

@@ -48,14 +48,13 @@ class DatabaseTlsTest {
     @BeforeAll
     static void startServer() {
         vertx = Vertx.vertx();
-        certificates = TestCertificates.create();
+        certificates = TestCertificates.shared();
         server = EmbeddedPostgresServer.startWithTls(certificates.serverCertificatePem(), certificates.serverKeyPem());
     }
 
     @AfterAll
     static void stopServer() {
         server.close();
-        certificates.close();
         vertx.closeAndAwait();
     }
 

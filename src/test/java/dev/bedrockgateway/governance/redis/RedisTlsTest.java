@@ -34,7 +34,7 @@ class RedisTlsTest {
 
     @BeforeAll
     static void start() {
-        certificates = TestCertificates.create();
+        certificates = TestCertificates.shared();
         server = EmbeddedRedis.startWithTls(certificates.serverCertificatePem(), certificates.serverKeyPem());
         vertx = Vertx.vertx();
     }
@@ -43,7 +43,6 @@ class RedisTlsTest {
     static void stop() {
         vertx.closeAndAwait();
         server.close();
-        certificates.close();
     }
 
     @Test
