@@ -41,16 +41,21 @@ public interface GatewayConfig {
 
     /**
      * PostgreSQL for virtual keys, teams and the spend log, as LiteLLM's {@code DATABASE_URL} takes it:
-     * {@code postgresql://user:password@host:5432/database} (query options such as {@code sslmode=require} are
-     * passed on). {@code DATABASE_URL} is read too; the catalog's {@code general_settings.database_url} is used when
-     * neither is set. Without a database the gateway serves master keys only. Read at start.
+     * {@code postgresql://user:password@host:5432/database}, TLS as libpq's query options say:
+     * {@code sslmode=require} encrypts without verifying the server; {@code sslmode=verify-full&sslrootcert=<file>}
+     * also verifies its certificate against the PEM certificates of that file (for RDS its global bundle) and that it
+     * names the URL's host ({@code verify-ca}: the certificate alone); without {@code sslrootcert} the verifying modes
+     * use the JVM's trust store. An {@code sslrootcert} that cannot be read stops the start. {@code DATABASE_URL} is
+     * read too; the catalog's {@code general_settings.database_url} is used when neither is set. Without a database the
+     * gateway serves master keys only. Read at start.
      */
     Optional<String> databaseUrl();
 
     /**
-     * Redis or Valkey ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS) for what the
-     * replicas share: rate-limit and budget counters, requests in flight per key, key revocations and deployment
-     * cool-downs. The catalog's {@code router_settings.redis_host}/{@code redis_port}/{@code redis_password} are
+     * Redis or Valkey ({@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS: the server's
+     * certificate verified against the JVM's trust store and naming the URL's host) for what the replicas share:
+     * rate-limit and budget counters, requests in flight per key, key revocations and deployment cool-downs. The
+     * catalog's {@code router_settings.redis_host}/{@code redis_port}/{@code redis_password} are
      * used when it is not set. Without Redis each replica counts on its own. Read at start.
      */
     Optional<String> redisUrl();

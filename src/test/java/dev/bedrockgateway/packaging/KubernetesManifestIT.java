@@ -141,6 +141,20 @@ class KubernetesManifestIT {
         assertNull(find(container.path("env"), "name", "DATABASE_URL"), "one name per store, the gateway's own");
     }
 
+    /**
+     * The CA bundle of TLS to the stores ({@code sslrootcert=/etc/bedrock-gateway-tls/global-bundle.pem}) comes from
+     * a ConfigMap that may not exist: the pods must start without it.
+     */
+    @Test
+    void theStoresCaBundleIsAnOptionalReadOnlyConfigMap() {
+        JsonNode mount = find(container.path("volumeMounts"), "mountPath", "/etc/bedrock-gateway-tls");
+        assertNotNull(mount, "mounted at /etc/bedrock-gateway-tls");
+        assertTrue(mount.path("readOnly").asBoolean());
+        JsonNode volume = find(pod.path("volumes"), "name", mount.path("name").asText());
+        assertEquals("bedrock-gateway-tls", volume.at("/configMap/name").asText());
+        assertTrue(volume.at("/configMap/optional").asBoolean(), "the pods must start without the ConfigMap");
+    }
+
     @Test
     void theContainerIsHardenedAndSized() {
         assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());

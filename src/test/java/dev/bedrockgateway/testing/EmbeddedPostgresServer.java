@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -20,17 +21,45 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final int port;
     private final Path dataDirectory;
+    private final Map<String, String> config;
     private EmbeddedPostgres server;
 
-    private EmbeddedPostgresServer(int port, Path dataDirectory) {
+    private EmbeddedPostgresServer(int port, Path dataDirectory, Map<String, String> config) {
         this.port = port;
         this.dataDirectory = dataDirectory;
+        this.config = config;
     }
 
     /** Starts a new server with an empty database on a free port. */
     public static EmbeddedPostgresServer start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Starts a new server that accepts TLS connections only ({@code ssl=on}, {@code hostssl} lines alone in its
+     * {@code pg_hba.conf}, as RDS with {@code rds.force_ssl}), with this certificate chain and key (PEM; the key
+     * readable by its owner only).
+     */
+    public static EmbeddedPostgresServer startWithTls(Path certificateChain, Path key) {
         try {
-            EmbeddedPostgresServer s = new EmbeddedPostgresServer(freePort(), Files.createTempDirectory("bg-pg"));
+            Path hba = Files.createTempFile("bg-pg-hba", ".conf");
+            hba.toFile().deleteOnExit();
+            Files.writeString(hba, """
+                    local all all trust
+                    hostssl all all 127.0.0.1/32 trust
+                    hostssl all all ::1/128 trust
+                    """);
+            return start(Map.of("ssl", "on", "ssl_cert_file", certificateChain.toString(), "ssl_key_file",
+                    key.toString(), "hba_file", hba.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EmbeddedPostgresServer start(Map<String, String> config) {
+        try {
+            EmbeddedPostgresServer s = new EmbeddedPostgresServer(freePort(), Files.createTempDirectory("bg-pg"),
+                    config);
             s.restart();
             return s;
         } catch (IOException e) {
@@ -69,8 +98,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         try {
-            server = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false).setServerConfig("listen_addresses", "127.0.0.1").start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false).setServerConfig("listen_addresses", "127.0.0.1");
+            config.forEach(builder::setServerConfig);
+            server = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

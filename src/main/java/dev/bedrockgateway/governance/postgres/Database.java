@@ -1,9 +1,27 @@
 package dev.bedrockgateway.governance.postgres;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +42,9 @@ import dev.bedrockgateway.governance.store.GovernanceStore.StoreUnavailable;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -71,13 +92,13 @@ public class Database {
         this(vertx, checked(urls.database()), config.governance().storeTimeout(), RETRY_INTERVAL);
     }
 
-    /** A URL that does not parse stops the start, as a configuration error ({@link StartupRefusal}). */
+    /** A URL that does not parse, or an sslrootcert that cannot be read, stops the start ({@link StartupRefusal}). */
     private static Optional<String> checked(Optional<String> url) {
         try {
             url.ifPresent(Target::parse);
             return url;
         } catch (IllegalArgumentException e) {
-            throw StartupRefusal.refuse(LOG, List.of(e.getMessage()), "the database URL is not a postgresql:// URL");
+            throw StartupRefusal.refuse(LOG, List.of(e.getMessage()), "the database URL cannot be used");
         }
     }
 
@@ -249,11 +270,14 @@ public class Database {
 
     private static String reason(Throwable e) {
         Throwable root = e;
+        boolean tls = e instanceof SSLException;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
+            tls |= root instanceof SSLException;
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.replaceAll("\\s+", " ");
+        // A certificate refused reads "unable to find valid certification path ..." at the root: say it is TLS.
+        return (tls ? "TLS: " : "") + message.replaceAll("\\s+", " ");
     }
 
     /** Stops retrying and closes the pool. */
@@ -275,9 +299,22 @@ public class Database {
     /**
      * The database a URL names, parsed once by Vert.x ({@link PgConnectOptions#fromUri}, which takes LiteLLM's
      * {@code postgresql://} and {@code postgres://} forms and their query options) for both the reactive pool and the
-     * JDBC connection of the migrations.
+     * JDBC connection of the migrations, so that both verify the server alike.
+     *
+     * <p>TLS as libpq's {@code sslmode} and {@code sslrootcert} say
+     * (https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-SSLMODE-STATEMENTS): {@code require},
+     * {@code prefer} and {@code allow} encrypt without verifying; {@code verify-ca} verifies the certificate chain and
+     * {@code verify-full} also the host name, against the PEM certificates of {@code sslrootcert} when given (read
+     * here, at start, so that a missing bundle fails start-up), else against the JVM's default trust store. libpq and
+     * pgjdbc would fall back to {@code ~/.postgresql/root.crt}, which a container does not have; the JVM's store at
+     * least holds the public CAs, and both connections then use it.
+     *
+     * @param rootCertificates the PEM certificates of {@code sslrootcert}, when given
      */
-    record Target(PgConnectOptions options, String query) {
+    record Target(PgConnectOptions options, String query, Optional<RootCertificates> rootCertificates) {
+
+        /** pgjdbc's factory that verifies against the JVM's default trust store, as the reactive pool then does. */
+        static final String JVM_TRUST_SSL_FACTORY = "org.postgresql.ssl.DefaultJavaSSLFactory";
 
         static Target parse(String url) {
             PgConnectOptions options;
@@ -290,18 +327,60 @@ public class Database {
                         + " URL (its value is not shown: it may hold a password)");
             }
             int q = url.indexOf('?');
-            return new Target(options, q < 0 ? "" : url.substring(q + 1).trim());
+            String query = q < 0 ? "" : url.substring(q + 1).trim();
+            Optional<RootCertificates> roots = Optional.ofNullable(parameters(query).get("sslrootcert"))
+                    .filter(path -> !path.isBlank())
+                    .map(RootCertificates::read);
+            if (roots.isPresent() && !verifies(options.getSslMode())) {
+                LOG.warnf("gateway.database-url: sslrootcert is used with sslmode=verify-ca or verify-full only;"
+                        + " with sslmode=%s the server's certificate is not verified", options.getSslMode().value);
+            }
+            return new Target(options, query, roots);
+        }
+
+        private static boolean verifies(SslMode mode) {
+            return mode == SslMode.VERIFY_CA || mode == SslMode.VERIFY_FULL;
+        }
+
+        /** The query's options, decoded; the first of a repeated name. */
+        private static Map<String, String> parameters(String query) {
+            Map<String, String> parameters = new HashMap<>();
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    parameters.putIfAbsent(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
+                }
+            }
+            return parameters;
+        }
+
+        private static String decode(String s) {
+            try {
+                return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return s;
+            }
         }
 
         String describe() {
             return options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
         }
 
-        /** The same database as a JDBC URL, its query options (sslmode ...) kept; credentials apart. */
+        /**
+         * The same database as a JDBC URL, its query options (sslmode, sslrootcert ...) kept; credentials apart. For
+         * {@code verify-ca}/{@code verify-full} without {@code sslrootcert} (and without an {@code sslfactory} of the
+         * URL's own), pgjdbc is told to verify against the JVM's trust store rather than
+         * {@code ~/.postgresql/root.crt}.
+         */
         String jdbcUrl() {
             String host = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
+            String q = query;
+            if (verifies(options.getSslMode()) && rootCertificates.isEmpty()
+                    && !parameters(query).containsKey("sslfactory")) {
+                q = (q.isEmpty() ? "" : q + "&") + "sslfactory=" + JVM_TRUST_SSL_FACTORY;
+            }
             return "jdbc:postgresql://" + host + ":" + options.getPort() + "/" + options.getDatabase()
-                    + (query.isEmpty() ? "" : "?" + query);
+                    + (q.isEmpty() ? "" : "?" + q);
         }
 
         PGSimpleDataSource dataSource(Duration timeout) {
@@ -329,7 +408,70 @@ public class Database {
                 // Vert.x verifies unless told to trust all, which would make require fail against most servers.
                 o.setTrustAll(true);
             }
+            if (verifies(mode)) {
+                // Vert.x refuses verify-ca/verify-full without trust options (it does not read sslrootcert) and
+                // verify-full without a host name check.
+                o.setTrustOptions(rootCertificates.<TrustOptions>map(RootCertificates::trustOptions)
+                        .orElseGet(Target::jvmTrustStore));
+                if (mode == SslMode.VERIFY_FULL) {
+                    o.setHostnameVerificationAlgorithm("HTTPS");
+                }
+            }
             return o;
+        }
+
+        private static TrustOptions jvmTrustStore() {
+            try {
+                TrustManagerFactory factory =
+                        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init((KeyStore) null);
+                return TrustOptions.wrap(factory);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("The JVM's default trust store cannot be loaded: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * The certificates of {@code sslrootcert}: a PEM bundle such as RDS's {@code global-bundle.pem}, read once at
+     * start.
+     *
+     * @param path as the URL names it
+     * @param pem the file's content, at least one certificate
+     */
+    record RootCertificates(String path, Buffer pem) {
+
+        static RootCertificates read(String path) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(Path.of(path));
+            } catch (NoSuchFileException e) {
+                throw unusable(path, "no such file");
+            } catch (AccessDeniedException e) {
+                throw unusable(path, "permission denied");
+            } catch (IOException | InvalidPathException e) {
+                throw unusable(path, e.getClass().getSimpleName());
+            }
+            int count;
+            try {
+                count = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))
+                        .size();
+            } catch (CertificateException e) {
+                throw unusable(path, "not PEM certificates (" + e.getMessage() + ")");
+            }
+            if (count == 0) {
+                throw unusable(path, "no certificate in it");
+            }
+            return new RootCertificates(path, Buffer.buffer(bytes));
+        }
+
+        private static IllegalArgumentException unusable(String path, String why) {
+            return new IllegalArgumentException("gateway.database-url: sslrootcert " + path + " cannot be used: "
+                    + why);
+        }
+
+        PemTrustOptions trustOptions() {
+            return new PemTrustOptions().addCertValue(pem);
         }
     }
 }

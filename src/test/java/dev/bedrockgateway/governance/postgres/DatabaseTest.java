@@ -2,6 +2,7 @@ package dev.bedrockgateway.governance.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -125,6 +126,29 @@ class DatabaseTest {
 
         PgConnectOptions verified = Database.Target.parse("postgres://u:p@h/d?sslmode=verify-full").connectOptions(TIMEOUT);
         assertFalse(verified.isTrustAll());
+    }
+
+    @Test
+    void verifyModesWithoutSslrootcertUseTheJvmTrustStoreOnBothConnections() {
+        Database.Target full = Database.Target.parse("postgres://u:p@h/d?sslmode=verify-full");
+        // pgjdbc would otherwise look for ~/.postgresql/root.crt; Vert.x refuses verify modes without trust options.
+        assertEquals("jdbc:postgresql://h:5432/d?sslmode=verify-full&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory",
+                full.jdbcUrl());
+        PgConnectOptions options = full.connectOptions(TIMEOUT);
+        assertNotNull(options.getTrustOptions());
+        assertEquals("HTTPS", options.getHostnameVerificationAlgorithm());
+
+        PgConnectOptions ca = Database.Target.parse("postgres://u:p@h/d?sslmode=verify-ca").connectOptions(TIMEOUT);
+        assertNotNull(ca.getTrustOptions());
+        // No host name check: verify-ca checks the chain only.
+        String algorithm = ca.getHostnameVerificationAlgorithm();
+        assertTrue(algorithm == null || algorithm.isEmpty(), algorithm);
+
+        // An sslfactory of the URL's own is the user's choice.
+        assertEquals("jdbc:postgresql://h:5432/d?sslmode=verify-ca&sslfactory=x.Y",
+                Database.Target.parse("postgres://u:p@h/d?sslmode=verify-ca&sslfactory=x.Y").jdbcUrl());
+        assertEquals("jdbc:postgresql://h:5432/d?sslmode=require",
+                Database.Target.parse("postgres://u:p@h/d?sslmode=require").jdbcUrl());
     }
 
     private static long count(String sql) throws SQLException {
