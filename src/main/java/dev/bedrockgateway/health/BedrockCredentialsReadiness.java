@@ -3,6 +3,7 @@ package dev.bedrockgateway.health;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -10,12 +11,17 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import dev.bedrockgateway.bedrock.BedrockClients;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 
 /**
  * Ready only while AWS credentials resolve (on EKS: the IRSA web identity token can be exchanged). A pod without
  * credentials would fail every request, so it is kept out of the load balancer instead. The SDK caches and
  * refreshes the credentials, so the check costs nothing once they are held. Liveness never depends on it. The first
- * check that finds none logs a warning with the SDK's reason (on Kubernetes, the first readiness probe after start).
+ * check that finds none logs a warning with the SDK's reason; one check runs right after start, so the warning comes
+ * at start-up also where nothing probes readiness (a plain {@code java -jar}).
  */
 @Readiness
 @ApplicationScoped
@@ -33,10 +39,33 @@ public class BedrockCredentialsReadiness implements HealthCheck {
         this.clients = clients;
     }
 
+    /**
+     * Checks once as soon as the gateway has started, on a worker thread (resolving may wait on the network: STS for
+     * IRSA, the agent for EKS Pod Identity, the instance metadata service). It asks a chain of its own, closed after:
+     * the shared provider's cache and its renewal schedule are left to the calls that sign requests.
+     */
+    void checkAtStart(@Observes StartupEvent event, Vertx vertx) {
+        AwsCredentialsProvider shared = clients.credentials();
+        vertx.executeBlocking(() -> {
+            if (shared instanceof DefaultCredentialsProvider) {
+                try (DefaultCredentialsProvider once = DefaultCredentialsProvider.builder().build()) {
+                    check(once);
+                }
+            } else {  // the dev-mode simulator's fixed credentials
+                check(shared);
+            }
+            return null;
+        }, false);
+    }
+
     @Override
     public HealthCheckResponse call() {
+        return check(clients.credentials());
+    }
+
+    private HealthCheckResponse check(AwsCredentialsProvider credentials) {
         try {
-            clients.credentials().resolveCredentials();
+            credentials.resolveCredentials();
             down.set(false);
             return HealthCheckResponse.up(NAME);
         } catch (RuntimeException e) {
