@@ -224,9 +224,7 @@ public class OpenAiSdkContractTest {
         ChatCompletion call = openai.chat().completions().create(first);
         ChatCompletionMessageToolCall toolCall = call.choices().get(0).message().toolCalls().orElseThrow().get(0);
 
-        bedrock.resetAll();
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse")).willReturn(
-                ConverseReplies.text("Sunny in Lima.", "end_turn", 9, 4)));
+        ConverseReplies.answerEverything(bedrock, ConverseReplies.text("Sunny in Lima.", "end_turn", 9, 4));
         ChatCompletion answer = openai.chat().completions().create(first.toBuilder()
                 .addMessage(call.choices().get(0).message())
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(toolCall.asFunction().id())

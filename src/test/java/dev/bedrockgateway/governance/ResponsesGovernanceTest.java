@@ -41,9 +41,7 @@ class ResponsesGovernanceTest {
 
     @BeforeEach
     void stub() {
-        bedrock.resetAll();
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
-                .willReturn(ConverseReplies.text("Hello", "end_turn", 100, 10)));
+        ConverseReplies.answerEverything(bedrock, ConverseReplies.text("Hello", "end_turn", 100, 10));
     }
 
     static Response create(String key, String model) {

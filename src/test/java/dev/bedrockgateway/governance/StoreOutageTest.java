@@ -1,7 +1,6 @@
 package dev.bedrockgateway.governance;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,9 +62,8 @@ class StoreOutageTest {
 
     @BeforeEach
     void stub() {
-        bedrock.resetAll();
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
-                .willReturn(ConverseReplies.text("Hello", "end_turn", 100, 10).withFixedDelay(20)));
+        ConverseReplies.answerEverything(bedrock,
+                ConverseReplies.text("Hello", "end_turn", 100, 10).withFixedDelay(20));
     }
 
     /** Requests from 4 threads until {@code stop}: the statuses, and the slowest answer in ms. */

@@ -68,9 +68,7 @@ class VirtualKeyEnforcementTest {
 
     @BeforeEach
     void stub() {
-        bedrock.resetAll();
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
-                .willReturn(ConverseReplies.text("Hello", "end_turn", 100, 10)));
+        ConverseReplies.answerEverything(bedrock, ConverseReplies.text("Hello", "end_turn", 100, 10));
     }
 
     static JsonPath admin(String path, String body) {

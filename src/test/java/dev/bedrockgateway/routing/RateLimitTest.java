@@ -1,7 +1,6 @@
 package dev.bedrockgateway.routing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,9 +51,7 @@ class RateLimitTest {
 
     @BeforeEach
     void stub() {
-        bedrock.resetAll();
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
-                .willReturn(ConverseReplies.text("Hello", "end_turn", 10, 5)));
+        ConverseReplies.answerEverything(bedrock, ConverseReplies.text("Hello", "end_turn", 10, 5));
     }
 
     private static Response send(String key, String model) {

@@ -45,6 +45,15 @@ public final class ConverseReplies {
         return out.append('"').toString();
     }
 
+    /** Has the stand-in answer every Converse call with {@code reply}, and nothing else it was told before. */
+    public static void answerEverything(com.github.tomakehurst.wiremock.WireMockServer bedrock,
+            ResponseDefinitionBuilder reply) {
+        bedrock.resetAll();
+        bedrock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/model/.*/converse"))
+                .willReturn(reply));
+    }
+
     /** Has the stand-in refuse every model call as Bedrock refuses a malformed request (the fuzz tests' Bedrock). */
     public static void refuseEverything(com.github.tomakehurst.wiremock.WireMockServer bedrock) {
         bedrock.resetAll();

@@ -42,9 +42,7 @@ class BedrockRoutesGovernanceTest {
 
     @BeforeEach
     void stub() {
-        bedrock.resetAll();
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse"))
-                .willReturn(ConverseReplies.text("Hello", "end_turn", 100, 10)));
+        ConverseReplies.answerEverything(bedrock, ConverseReplies.text("Hello", "end_turn", 100, 10));
     }
 
     static String newKey(String body) {

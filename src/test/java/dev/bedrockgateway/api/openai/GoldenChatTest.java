@@ -56,9 +56,8 @@ class GoldenChatTest {
     @MethodSource("cases")
     void golden(String name) throws IOException {
         Path dir = ROOT.resolve(name);
-        bedrock.resetAll();
-        bedrock.stubFor(post(urlPathMatching("/model/.*/converse")).willReturn(
-                ConverseReplies.json(Files.readString(dir.resolve("bedrock-response.json")))));
+        ConverseReplies.answerEverything(bedrock,
+                ConverseReplies.json(Files.readString(dir.resolve("bedrock-response.json"))));
 
         Response response = given().header("Authorization", "Bearer sk-test-key-1").contentType(ContentType.JSON)
                 .body(Files.readString(dir.resolve("request.json"))).post("/v1/chat/completions");
