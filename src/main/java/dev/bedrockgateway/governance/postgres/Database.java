@@ -89,14 +89,16 @@ public class Database {
 
     @Inject
     Database(Vertx vertx, StoreUrls urls, GatewayConfig config) {
-        this(vertx, checked(urls.database()), config.governance().storeTimeout(), RETRY_INTERVAL);
+        this(vertx, config.governance().storeTimeout(), RETRY_INTERVAL, checked(urls.database()));
     }
 
-    /** A URL that does not parse, or an sslrootcert that cannot be read, stops the start ({@link StartupRefusal}). */
-    private static Optional<String> checked(Optional<String> url) {
+    /**
+     * The URL parsed once (its sslrootcert read once): one that does not parse, or an sslrootcert that cannot be read,
+     * stops the start ({@link StartupRefusal}).
+     */
+    private static Optional<Target> checked(Optional<String> url) {
         try {
-            url.ifPresent(Target::parse);
-            return url;
+            return url.map(Target::parse);
         } catch (IllegalArgumentException e) {
             throw StartupRefusal.refuse(LOG, List.of(e.getMessage()), "the database URL cannot be used");
         }
@@ -108,8 +110,12 @@ public class Database {
      * @param retryInterval pause between two migration attempts while the database cannot be reached
      */
     Database(Vertx vertx, Optional<String> url, Duration timeout, Duration retryInterval) {
+        this(vertx, timeout, retryInterval, url.map(Target::parse));
+    }
+
+    private Database(Vertx vertx, Duration timeout, Duration retryInterval, Optional<Target> target) {
         this.vertx = vertx;
-        this.target = url.map(Target::parse);
+        this.target = target;
         this.timeout = timeout;
         this.retryInterval = retryInterval;
         this.state = target.isPresent() ? "migrating" : "not configured";
