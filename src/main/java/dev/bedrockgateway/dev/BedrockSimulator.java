@@ -559,7 +559,7 @@ public final class BedrockSimulator implements AutoCloseable {
             headers.forEach(response::putHeader);
             switch (directives.ending()) {
                 case COMPLETE -> stream(response, writes(streamed.frames(), !gap.isZero()).iterator(), gap, true);
-                case STALL -> stream(response, writes(streamed.frames(), true).subList(0, 1).iterator(), gap, false);
+                case STALL -> stream(response, stalled(writes(streamed.frames(), true)), gap, false);
                 case ENDLESS -> stream(response, endless(streamed),
                         gap.compareTo(ENDLESS_MIN_GAP) < 0 ? ENDLESS_MIN_GAP : gap, false);
             }
@@ -567,20 +567,19 @@ public final class BedrockSimulator implements AutoCloseable {
     }
 
     /**
-     * The frames of a stream grouped into writes. Paced, the first write carries the frames up to the first content
-     * delta, each further delta starts a write of its own (a gap after the previous one, as a model generates
-     * tokens), and the frames after the last delta go with it. Unpaced, it all goes in one write.
+     * The frames of a stream grouped into writes. Paced, the first write carries the stream's start (the frames before
+     * the first content delta: messageStart, as Bedrock sends it when the stream opens), each delta starts a write of
+     * its own a gap after the previous write (as a model generates tokens, the first included), and the frames after
+     * the last delta go with it. Unpaced, it all goes in one write.
      */
     static List<Buffer> writes(List<Frame> frames, boolean paced) {
         List<Buffer> writes = new ArrayList<>();
         Buffer current = Buffer.buffer();
-        boolean sawDelta = false;
         for (Frame frame : frames) {
-            if (paced && frame.delta() && sawDelta) {
+            if (paced && frame.delta() && current.length() > 0) {
                 writes.add(current);
                 current = Buffer.buffer();
             }
-            sawDelta |= frame.delta();
             current.appendBuffer(frame.bytes());
         }
         writes.add(current);
@@ -591,6 +590,11 @@ public final class BedrockSimulator implements AutoCloseable {
         return events.stream()
                 .map(event -> new Frame(encodeFrame(event), event.type().equals("contentBlockDelta")))
                 .toList();
+    }
+
+    /** A stalled stream's writes: its start and its first delta, then nothing. */
+    private static Iterator<Buffer> stalled(List<Buffer> writes) {
+        return writes.subList(0, Math.min(2, writes.size())).iterator();
     }
 
     /** A stream's opening writes, paced, then its cycle again and again. */

@@ -725,10 +725,13 @@ class BedrockSimulatorTest {
         assertEquals(9, events.size());
 
         List<Buffer> paced = BedrockSimulator.writes(BedrockSimulator.converseFrames(events), true);
-        assertEquals(5, paced.size());
-        assertEquals(frames(events.subList(0, 2)), paced.get(0));
-        assertEquals(frames(events.subList(2, 3)), paced.get(1));
-        assertEquals(frames(events.subList(5, 9)), paced.get(4));
+        // The start alone (as Bedrock opens a stream before the model's first token), then a delta per write, the
+        // frames after the last delta with it.
+        assertEquals(6, paced.size());
+        assertEquals(frames(events.subList(0, 1)), paced.get(0));
+        assertEquals(frames(events.subList(1, 2)), paced.get(1));
+        assertEquals(frames(events.subList(2, 3)), paced.get(2));
+        assertEquals(frames(events.subList(5, 9)), paced.get(5));
         assertEquals(List.of(frames(events)), BedrockSimulator.writes(BedrockSimulator.converseFrames(events), false));
     }
 
