@@ -19,6 +19,7 @@ import dev.bedrockgateway.error.OpenAiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.awscore.AwsRequest;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
@@ -48,9 +49,11 @@ public class BedrockInvoker {
     private final ModelCatalog catalog;
     private final Duration idleTimeout;
     private final Duration firstByteTimeout;
+    private final Vertx vertx;
 
-    public BedrockInvoker(BedrockClients clients, ModelCatalog catalog, GatewayConfig config) {
+    public BedrockInvoker(BedrockClients clients, ModelCatalog catalog, GatewayConfig config, Vertx vertx) {
         this.clients = clients;
+        this.vertx = vertx;
         this.catalog = catalog;
         this.idleTimeout = config.bedrock().streamIdleTimeout();
         this.firstByteTimeout = config.bedrock().firstByteTimeout();
@@ -129,8 +132,7 @@ public class BedrockInvoker {
             AtomicReference<CompletableFuture<Void>> call = new AtomicReference<>();
             AtomicBoolean first = new AtomicBoolean(true);
             // Any end but a normal one (client gone, idle timeout, failure) aborts the Bedrock call.
-            Multi<E> stream = events
-                    .ifNoItem().after(idleTimeout).failWith(BedrockInvoker::stalledMidStream)
+            Multi<E> stream = IdleTimeout.failWhenIdle(events, idleTimeout, BedrockInvoker::stalledMidStream, vertx)
                     .onTermination().invoke((failure, cancelled) -> {
                         if (failure != null || cancelled) {
                             cancel(call);
@@ -167,7 +169,7 @@ public class BedrockInvoker {
                     events.onError(error);
                 }
             });
-        }).ifNoItem().after(firstByteTimeout).failWith(BedrockInvoker::noFirstEvent);
+        }).ifNoItem().after(firstByteTimeout).on(LoopScheduler.current()).failWith(BedrockInvoker::noFirstEvent);
     }
 
     private static boolean isCancellation(Throwable failure) {

@@ -30,6 +30,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Vertx;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -104,9 +105,11 @@ public class BedrockRelay {
     private final Duration requestTimeout;
     private final Duration firstByteTimeout;
     private final Duration idleTimeout;
+    private final Vertx vertx;
 
-    public BedrockRelay(BedrockClients clients, ModelCatalog catalog, GatewayConfig config) {
+    public BedrockRelay(BedrockClients clients, ModelCatalog catalog, GatewayConfig config, Vertx vertx) {
         this.clients = clients;
+        this.vertx = vertx;
         this.catalog = catalog;
         this.requestTimeout = config.bedrock().requestTimeout();
         this.firstByteTimeout = config.bedrock().firstByteTimeout();
@@ -132,7 +135,7 @@ public class BedrockRelay {
                 }
             });
         })
-                .ifNoItem().after(timeout)
+                .ifNoItem().after(timeout).on(LoopScheduler.current())
                 .failWith(() -> BedrockErrors.toOpenAi(ApiCallTimeoutException.create(timeout.toMillis())))
                 .onFailure().transform(BedrockRelay::failure)
                 .map(whole -> {
@@ -162,7 +165,8 @@ public class BedrockRelay {
                         }
                     });
         })
-                .ifNoItem().after(firstByteTimeout).failWith(BedrockInvoker::noFirstEvent)
+                .ifNoItem().after(firstByteTimeout).on(LoopScheduler.current())
+                .failWith(BedrockInvoker::noFirstEvent)
                 .onFailure().transform(BedrockRelay::failure);
     }
 
@@ -515,8 +519,7 @@ public class BedrockRelay {
         private void start() {
             if (started.compareAndSet(false, true)) {
                 Exchange call = exchange;
-                Multi<EventFrame> relayed = frames
-                        .ifNoItem().after(idleTimeout).failWith(StreamStalled::new)
+                Multi<EventFrame> relayed = IdleTimeout.failWhenIdle(frames, idleTimeout, StreamStalled::new, vertx)
                         .onTermination().invoke((failure, cancelled) -> {
                             if (failure != null || cancelled) {
                                 call.cancel();

@@ -34,6 +34,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
 import org.jboss.logging.Logger;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import dev.bedrockgateway.bedrock.LoopScheduler;
 import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.config.StartupRefusal;
 import dev.bedrockgateway.governance.StoreUrls;
@@ -188,7 +189,7 @@ public class Database {
         // timer running when connecting fails, which then logs an IllegalStateException on every call during an
         // outage (https://github.com/eclipse-vertx/vertx-sql-client/issues/1706).
         return p.withConnection(work::apply)
-                .ifNoItem().after(timeout)
+                .ifNoItem().after(timeout).on(LoopScheduler.current())
                 .failWith(() -> new StoreUnavailable(what + ": database " + describe() + " did not answer within "
                         + timeout, null))
                 .onFailure().transform(e -> translate(what, e));

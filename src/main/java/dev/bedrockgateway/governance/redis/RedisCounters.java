@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.bedrockgateway.bedrock.LoopScheduler;
 import dev.bedrockgateway.governance.RateLimiter;
 import dev.bedrockgateway.governance.store.GovernanceStore.StoreUnavailable;
 import dev.bedrockgateway.governance.store.SharedCounters;
@@ -257,7 +258,7 @@ public final class RedisCounters implements SharedCounters {
     }
 
     private <T> Uni<T> bounded(Uni<T> call) {
-        return call.ifNoItem().after(timeout)
+        return call.ifNoItem().after(timeout).on(LoopScheduler.current())
                 .failWith(() -> new StoreUnavailable("Redis did not answer within " + timeout.toMillis() + " ms",
                         null))
                 .onFailure(f -> !(f instanceof StoreUnavailable))
