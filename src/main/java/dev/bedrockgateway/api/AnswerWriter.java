@@ -39,6 +39,11 @@ import io.vertx.ext.web.RoutingContext;
  * and {@code [DONE]}) leave in one write, never later than alone would. The same pattern as RESTEasy's own writer for
  * Vert.x files: the request is suspended while the frames go out and resumed once the answer ended.
  *
+ * <p>A streamed answer is committed by Bedrock's first event (before it, a failure is an ordinary HTTP error), and
+ * its head (status and headers) leaves then: an empty frame, which a surface sends for an event that became nothing
+ * to send (ConverseStream's {@code messageStart}), sends the head alone if it is the answer's first, and nothing
+ * otherwise. So a client knows the answer started without waiting for the model's first token.
+ *
  * <p>RESTEasy's streaming of a {@code Multi} would look a body writer up for every frame and copy each frame three
  * times on its way to Vert.x (the Buffer's bytes, a growing output stream, its array); here a frame is written as it
  * was built.
@@ -116,6 +121,8 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
         private final AtomicBoolean waiting = new AtomicBoolean();
         private final AtomicLong unsent = new AtomicLong();
         private volatile Flow.Subscription subscription;
+        /** Whether a frame, or the head alone, was handed to the event loop; only touched in onItem. */
+        private boolean headSent;
 
         // Guarded by this: frames handed over since the event loop last wrote, and whether it has a write to run.
         private Buffer batch;
@@ -150,6 +157,17 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
                 abandon();
                 return;
             }
+            if (frame.length() == 0) {
+                // An event that became nothing to send. The first (Bedrock's messageStart, which committed the
+                // answer) sends the response's head at once; the others send nothing.
+                if (!headSent) {
+                    headSent = true;
+                    hand(frame, false);
+                }
+                subscription.request(1);
+                return;
+            }
+            headSent = true;
             unsent.addAndGet(frame.length());
             hand(frame, false);
             if (unsent.get() < MAX_UNSENT_BYTES) {
@@ -168,7 +186,7 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
             boolean schedule;
             synchronized (this) {
                 if (frame != null) {
-                    if (batch == null) {
+                    if (batch == null || batch.length() == 0) {
                         batch = frame;
                     } else {
                         if (!batchIsOwn) {  // the frames are the stream's; the batch copies them instead
@@ -213,6 +231,8 @@ public class AnswerWriter implements ServerMessageBodyWriter<Answer> {
                         response.end(frames);
                     }
                     finish();
+                } else if (frames != null && frames.length() == 0) {
+                    response.write(frames);  // the head alone
                 } else if (frames != null) {
                     int size = frames.length();
                     response.write(frames, written -> {

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -73,6 +76,46 @@ class AnswerFramesTest {
 
         assertEquals(List.of(String.join("", frames)), chunks,
                 "one HTTP chunk (one write) carrying every frame, in order, then the end");
+    }
+
+    @Test
+    void theHeadLeavesAtTheFirstEventEvenWhenItCarriesNothingAndLaterEmptyEventsSendNothing() throws Exception {
+        AtomicReference<UnicastProcessor<Buffer>> events = new AtomicReference<>();
+        CountDownLatch subscribed = new CountDownLatch(1);
+        int port = serve(response -> {
+            UnicastProcessor<Buffer> stream = UnicastProcessor.create();
+            events.set(stream);
+            subscribed.countDown();
+            return stream;
+        }, new HttpServerOptions());
+
+        try (Socket socket = new Socket()) {
+            socket.setSoTimeout(10_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            socket.getOutputStream().write(request());
+            assertTrue(subscribed.await(10, TimeUnit.SECONDS));
+            // Bedrock's messageStart: nothing to send but the answer has started.
+            events.get().onNext(Buffer.buffer());
+            String head = readHead(socket.getInputStream());
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            // Events that become nothing (contentBlockStop, metadata) send nothing: no chunk, and above all no empty
+            // chunk, which would end the body.
+            events.get().onNext(Buffer.buffer());
+            events.get().onNext(Buffer.buffer("data: {\"content\":\"Hi\"}\n\n"));
+            events.get().onNext(Buffer.buffer());
+            events.get().onNext(Buffer.buffer("data: [DONE]\n\n"));
+            events.get().onComplete();
+            String body = new String(readAll(socket.getInputStream()), StandardCharsets.ISO_8859_1);
+            assertEquals("data: {\"content\":\"Hi\"}\n\ndata: [DONE]\n\n", joinChunks(body), body);
+        }
+    }
+
+    @Test
+    void anEmptyFirstFrameReadyWithTheContentLeavesInTheSameWrite() throws Exception {
+        List<String> frames = List.of("", "data: {\"content\":\"Hel\"}\n\n", "", "data: [DONE]\n\n");
+        int port = serve(response -> Multi.createFrom().iterable(frames).map(Buffer::buffer), new HttpServerOptions());
+
+        assertEquals(List.of(String.join("", frames)), httpChunks(port));
     }
 
     @Test
@@ -131,6 +174,32 @@ class AnswerFramesTest {
                 chunks.add(raw.substring(lineEnd + 2, lineEnd + 2 + size));
                 at = lineEnd + 2 + size + 2;
             }
+        }
+    }
+
+    /** The status line and headers, read byte by byte so that nothing after them is consumed. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertTrue(b >= 0, "the connection ended inside the head: " + head);
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** A chunked body's chunks joined (the body read after the head). */
+    private static String joinChunks(String body) {
+        StringBuilder joined = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int lineEnd = body.indexOf("\r\n", at);
+            int size = Integer.parseInt(body.substring(at, lineEnd).trim(), 16);
+            if (size == 0) {
+                return joined.toString();
+            }
+            joined.append(body, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
         }
     }
 

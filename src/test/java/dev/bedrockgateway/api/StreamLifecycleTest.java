@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -68,6 +69,21 @@ public class StreamLifecycleTest {
         return Double.isNaN(count) ? 0 : count;
     }
 
+    /**
+     * Sends a streamed chat request with this prompt over a raw socket (10 s read timeout), so that each byte's
+     * arrival can be seen.
+     */
+    private static void postStream(Socket socket, String prompt) throws IOException {
+        String body = "{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer sk-test-key-1"
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     /** Waits until the simulator saw one more answer abandoned than {@code before}. */
     private boolean abandonedSince(int before) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -80,19 +96,41 @@ public class StreamLifecycleTest {
         return false;
     }
 
+    /**
+     * The answer is committed by Bedrock's first event, messageStart, and its head (200, the event-stream headers)
+     * leaves then, not with the model's first token: the simulator sends messageStart at once and the first delta
+     * 700 ms later (its gap; under this profile's 1 s idle timeout).
+     */
+    @Test
+    void theResponseHeadLeavesWhenBedrocksStreamOpensNotWithTheFirstToken() throws Exception {
+        try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
+            long sent = System.nanoTime();
+            postStream(socket, "Hi simulate:gap-ms=700");
+            InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            long headAt = 0;
+            while (!seen.toString().contains("\"content\":\"Simulated")) {
+                int b = in.read();
+                assertTrue(b >= 0, "stream ended early: " + seen);
+                seen.append((char) b);
+                if (headAt == 0 && seen.toString().endsWith("\r\n\r\n")) {
+                    headAt = System.nanoTime();
+                    assertTrue(seen.toString().startsWith("HTTP/1.1 200"), seen.toString());
+                }
+            }
+            long headMillis = (headAt - sent) / 1_000_000;
+            long contentMillis = (System.nanoTime() - sent) / 1_000_000;
+            assertTrue(headAt > 0 && contentMillis - headMillis >= 500,
+                    "head after " + headMillis + " ms, first content after " + contentMillis + " ms");
+        }
+    }
+
     @Test
     void closingTheClientConnectionCancelsTheBedrockStream() throws Exception {
         int before = bedrock.abandoned();
         double leftBefore = leftByClient();
-        String body = "{\"model\":\"bedrock-claude-3-sonnet\",\"stream\":true,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me everything simulate:endless\"}]}";
         try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer sk-test-key-1"
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            postStream(socket, "Tell me everything simulate:endless");
             InputStream in = socket.getInputStream();
             StringBuilder seen = new StringBuilder();
             byte[] buffer = new byte[1024];

@@ -30,11 +30,23 @@ final class AnthropicAnswers {
         return Answer.json("application/json", headers(false, adaptations), document);
     }
 
-    static Answer sse(List<String> adaptations, Multi<StreamEvent> events) {
-        Multi<Buffer> frames = events.map(AnthropicAnswers::frame)
+    /** The events, each list of them (one Bedrock event's or chunk's) in one buffer, empty for an empty list. */
+    static Answer sse(List<String> adaptations, Multi<List<StreamEvent>> events) {
+        Multi<Buffer> frames = events.map(AnthropicAnswers::frames)
                 .onFailure().recoverWithItem(failure -> frame(new StreamEvent("error",
                         AnthropicJson.write(AnthropicErrors.body(BedrockErrors.toOpenAi(failure))))));
         return Answer.stream(EVENT_STREAM, headers(true, adaptations), frames);
+    }
+
+    private static Buffer frames(List<StreamEvent> events) {
+        if (events.size() == 1) {
+            return frame(events.get(0));
+        }
+        Buffer frames = Buffer.buffer(events.size() * 256);
+        for (StreamEvent event : events) {
+            frames.appendBuffer(frame(event));
+        }
+        return frames;
     }
 
     static Buffer frame(StreamEvent event) {

@@ -121,14 +121,19 @@ public class MessagesResource extends MessagesEndpoint<MessagesTranslation> {
         });
     }
 
-    private static Multi<StreamEvent> claudeEvents(Call<MessagesTranslation> call, Multi<ResponseStream> chunks) {
+    /** Anthropic's events, as many as each Bedrock chunk carries (none for a chunk that is not a payload). */
+    private static Multi<List<StreamEvent>> claudeEvents(Call<MessagesTranslation> call,
+            Multi<ResponseStream> chunks) {
         ClaudeStream state = new ClaudeStream();
         return chunks
-                .onItem().transformToIterable(chunk -> chunk instanceof PayloadPart part
+                .map(chunk -> chunk instanceof PayloadPart part
                         ? state.onChunk(part.bytes().asByteArrayUnsafe()) : List.<StreamEvent>of())
-                .onItem().invoke(event -> {
-                    if (ClaudeStream.isContent(event)) {
-                        call.firstToken();
+                .onItem().invoke(events -> {
+                    for (StreamEvent event : events) {
+                        if (ClaudeStream.isContent(event)) {
+                            call.firstToken();
+                            return;
+                        }
                     }
                 })
                 // Also when the stream fails or the client leaves: what Bedrock reported so far was used.
@@ -140,7 +145,8 @@ public class MessagesResource extends MessagesEndpoint<MessagesTranslation> {
                 });
     }
 
-    private static Multi<StreamEvent> converseEvents(Call<MessagesTranslation> call,
+    /** Anthropic's events, as many as each ConverseStream event became (perhaps none). */
+    private static Multi<List<StreamEvent>> converseEvents(Call<MessagesTranslation> call,
             Multi<ConverseStreamOutput> events, String id) {
         ConverseStreamToMessageEvents state = new ConverseStreamToMessageEvents(id, call.model());
         return events
@@ -151,12 +157,12 @@ public class MessagesResource extends MessagesEndpoint<MessagesTranslation> {
                         call.used(metadata.usage());
                     }
                 })
-                .onItem().transformToIterable(event -> events(state.onEvent(event)))
+                .map(event -> events(state.onEvent(event)))
                 .onCompletion().switchTo(() -> {
                     List<StreamEvent> last = events(state.onEnd());
-                    return state.finished() ? Multi.createFrom().iterable(last)
+                    return state.finished() ? Multi.createFrom().item(last)
                             // Never a clean end for an answer Bedrock did not finish: the client gets an error event.
-                            : Multi.createFrom().<StreamEvent>iterable(last).onCompletion().failWith(cutShort());
+                            : Multi.createFrom().item(last).onCompletion().failWith(cutShort());
                 });
     }
 

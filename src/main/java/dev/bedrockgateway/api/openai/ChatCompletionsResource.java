@@ -78,7 +78,7 @@ public class ChatCompletionsResource extends OpenAiEndpoint<ChatCompletionReques
             ConverseStreamToChunks chunks = new ConverseStreamToChunks(id, created, call.model(),
                     first.includeUsage(), first.structuredOutputTool());
             return call.converseStream(ChatTranslation::streamRequest).map(events -> OpenAiAnswers.sse(
-                    first.droppedParams(), events.onItem().transformToIterable(chunks::onEvent)));
+                    first.droppedParams(), events.map(chunks::onEvent)));
         }
         return call.converse(ChatTranslation::request).map(response -> OpenAiAnswers.json(first.droppedParams(),
                 ConverseToChat.toChatCompletion(response, id, created, call.model(), first.structuredOutputTool())));

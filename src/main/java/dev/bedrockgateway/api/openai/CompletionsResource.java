@@ -82,7 +82,7 @@ public class CompletionsResource extends OpenAiEndpoint<CompletionRequest, Compl
             ConverseStreamToTextChunks chunks = new ConverseStreamToTextChunks(id, created, call.model(),
                     first.includeUsage(), first.echo() ? first.prompts().get(0) : null);
             return call.converseStream(CompletionsToConverse.Translation::streamRequest).map(events -> OpenAiAnswers
-                    .sse(first.droppedParams(), events.onItem().transformToIterable(chunks::onEvent)));
+                    .sse(first.droppedParams(), events.map(chunks::onEvent)));
         }
         List<Uni<ConverseResponse>> calls = new ArrayList<>(first.requests().size());
         for (int i = 0; i < first.requests().size(); i++) {

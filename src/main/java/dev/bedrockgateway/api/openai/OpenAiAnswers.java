@@ -20,8 +20,11 @@ public final class OpenAiAnswers {
         return Answer.json("application/json", headers(false, droppedParams), OpenAiJson.write(document));
     }
 
-    /** The chunks as {@code data:} frames, then {@code data: [DONE]}, or an error frame if the stream fails. */
-    static Answer sse(List<String> droppedParams, Multi<?> chunks) {
+    /**
+     * The chunks, each list of them (one Bedrock event's) as {@code data:} frames in one buffer, then
+     * {@code data: [DONE]}, or an error frame if the stream fails.
+     */
+    static Answer sse(List<String> droppedParams, Multi<? extends List<?>> chunks) {
         return Answer.stream(Sse.EVENT_STREAM, headers(true, droppedParams), Sse.frames(chunks));
     }
 

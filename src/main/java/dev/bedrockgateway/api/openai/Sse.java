@@ -1,6 +1,7 @@
 package dev.bedrockgateway.api.openai;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import dev.bedrockgateway.bedrock.BedrockErrors;
 import dev.bedrockgateway.openai.OpenAiJson;
@@ -10,7 +11,9 @@ import io.vertx.core.buffer.Buffer;
 /**
  * Server-sent events exactly as OpenAI writes them: {@code data: <json>\n\n} per chunk, then {@code data: [DONE]};
  * a failure after the stream started is one {@code data: {"error":{...}}} frame, and the stream ends without
- * {@code [DONE]} so no client takes it for a complete answer.
+ * {@code [DONE]} so no client takes it for a complete answer. The chunks one Bedrock event became leave as one
+ * buffer, empty when the event became none (the answer's writer sends the response's head for the first, and
+ * nothing for the others; see {@link dev.bedrockgateway.api.AnswerWriter}).
  */
 final class Sse {
 
@@ -22,10 +25,22 @@ final class Sse {
     private Sse() {
     }
 
-    static Multi<Buffer> frames(Multi<?> chunks) {
-        return chunks.map(chunk -> frame(OpenAiJson.write(chunk)))
+    /** One buffer per list of chunks (one Bedrock event's), then {@code [DONE]} or an error frame. */
+    static Multi<Buffer> frames(Multi<? extends List<?>> chunks) {
+        return chunks.map(Sse::frames)
                 .onCompletion().continueWith(DONE.copy())
                 .onFailure().recoverWithItem(failure -> frame(OpenAiJson.errorBody(BedrockErrors.toOpenAi(failure))));
+    }
+
+    private static Buffer frames(List<?> chunks) {
+        if (chunks.size() == 1) {
+            return frame(OpenAiJson.write(chunks.get(0)));
+        }
+        Buffer frames = Buffer.buffer(chunks.size() * 256);
+        for (Object chunk : chunks) {
+            frames.appendBytes(DATA).appendBytes(OpenAiJson.write(chunk)).appendBytes(END);
+        }
+        return frames;
     }
 
     private static Buffer frame(byte[] json) {
