@@ -27,6 +27,32 @@ const ms = (us, d = 2) => (us / 1000).toFixed(d);
 const signed = (us) => (us >= 0 ? '+' : '') + ms(us);
 const mb = (kb) => (kb / 1024).toFixed(0);
 const rate = (r) => r.requests / r.duration_us * 1e6;
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+// TTFT runs, by level of streams at a time (reports before issue 28 had one run at --connections streams).
+function ttftLevels(ttft, meta, scenario) {
+  const level = (r) => Number(r.streams || meta.connections);
+  const levels = [...new Set(ttft.filter((r) => r.scenario === scenario).map(level))].sort((a, b) => a - b);
+  return levels.map((n) => {
+    const runs = (target) => ttft.filter((r) => r.scenario === scenario && r.target === target && level(r) === n);
+    // The median over the rounds of each figure: rounds alternate floor and gateway, so drift hits both alike.
+    const summary = (target) => {
+      const rs = runs(target);
+      if (!rs.length) return null;
+      const of = (key, p) => median(rs.map((r) => r.result[key][p]));
+      return {
+        rounds: rs.length, streams: rs.reduce((a, r) => a + r.result.streams, 0),
+        rate: median(rs.map((r) => r.result.streams / r.result.duration_us * 1e6)),
+        ttft: { p50: of('ttft_us', 'p50'), p90: of('ttft_us', 'p90'), p99: of('ttft_us', 'p99') },
+        total: { p50: of('total_us', 'p50'), p99: of('total_us', 'p99') },
+        errors: rs.reduce((a, r) => a + r.result.errors, 0),
+        errorRuns: rs.filter((r) => r.result.errors),
+      };
+    };
+    return { level: n, floor: summary('floor'), gateway: summary('gateway') };
+  });
+}
+const atATime = (n) => (n === 1 ? 'one stream at a time' : `${n} streams at a time`);
 
 function errorText(r) {
   const parts = Object.entries(r.errors).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
@@ -63,7 +89,11 @@ function render(records, out) {
     + ` (\`GATEWAY_BEDROCK_PROTOCOL=${meta.protocol}\`); floor runs reach the stand-in over HTTP/1.1 |`);
   L.push(`| Load | wrk, ${meta.connections} connections, ${meta.threads} threads; after start-up ${meta.startWarmup} s of mixed warm-up load (${meta.warmupConnections || meta.connections} connections); then per endpoint ${meta.duration} s measured after`
     + ` ${meta.warmup} s warm-up per endpoint (floor: 2 s) |`);
-  L.push(`| TTFT client | bench/ttft.js, ${meta.connections} concurrent streams, ${meta.ttftDuration} s |`);
+  L.push(meta.ttftStreams === undefined
+    ? `| TTFT client | bench/ttft.js, ${meta.connections} concurrent streams, ${meta.ttftDuration} s |`
+    : `| TTFT client | bench/ttft.js (raw HTTP), after the stream runs and ${meta.ttftWarmup} s of streams only (8 at a`
+      + ` time): per level of streams at a time (${meta.ttftStreams}), ${meta.ttftRounds} rounds of a floor run and a`
+      + ` gateway run, ${meta.ttftDuration} s each; figures are medians over the rounds |`);
   L.push(`| Stream shape | ${meta.streamEvents} text deltas (contentBlockDelta) per stream |`);
   L.push('');
 
@@ -79,12 +109,10 @@ function render(records, out) {
       parts.push(`non-streaming chat adds **${signed(chat.result.latency_us.p50 - chatFloor.result.latency_us.p50)} ms`
         + ` p50 / ${signed(chat.result.latency_us.p99 - chatFloor.result.latency_us.p99)} ms p99**`);
     }
-    const tg = ttft.find((r) => r.scenario === s.scenario && r.target === 'gateway');
-    const tf = ttft.find((r) => r.scenario === s.scenario && r.target === 'floor');
-    if (tg && tf) {
-      parts.push(`streaming adds **${signed(tg.result.ttft_us.p50 - tf.result.ttft_us.p50)} ms p50 /`
-        + ` ${signed(tg.result.ttft_us.p99 - tf.result.ttft_us.p99)} ms p99 to the time to first token**`);
-    }
+    const added = ttftLevels(ttft, meta, s.scenario).filter((l) => l.floor && l.gateway)
+      .map(({ level, floor, gateway }) => `${signed(gateway.ttft.p50 - floor.ttft.p50)} ms p50 /`
+        + ` ${signed(gateway.ttft.p99 - floor.ttft.p99)} ms p99 ${atATime(level)}`);
+    if (added.length) parts.push(`streaming adds to the time to first token **${added.join(', ')}**`);
     const rates = wrk.filter((r) => r.scenario === s.scenario && r.target === 'gateway')
       .map((r) => `${ENDPOINTS[r.endpoint]} ${rate(r.result).toFixed(0)} req/s`);
     if (rates.length) parts.push(`throughput ${rates.join(', ')}`);
@@ -153,23 +181,23 @@ function render(records, out) {
           + ' gateway.', '');
       }
     }
-    const tf = ttft.find((r) => r.scenario === s.scenario && r.target === 'floor');
-    const tg = ttft.find((r) => r.scenario === s.scenario && r.target === 'gateway');
-    if (tf || tg) {
-      L.push(`Time to first token (first content chunk), ${meta.connections} concurrent streams, ${meta.ttftDuration} s:`, '');
-      L.push('| Target | Streams | Streams/s | TTFT p50 ms | TTFT p90 ms | TTFT p99 ms | Added TTFT p50 ms'
-        + ' | Added TTFT p99 ms | Whole stream p50 ms | Whole stream p99 ms | Errors |');
-      L.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
-      for (const [label, t] of [['stand-in (floor): first contentBlockDelta frame', tf],
-        ['gateway: first SSE chunk with delta.content', tg]]) {
-        if (!t) continue;
-        const r = t.result;
-        const added = (p) => (t === tg && tf ? signed(r.ttft_us[p] - tf.result.ttft_us[p]) : '');
-        const errs = r.errors ? `**${Object.entries(r.errorDetail).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ')}`
-          + `${Object.keys(r.statusCodes).length ? ` (HTTP ${Object.entries(r.statusCodes).map(([c, n]) => `${c}×${n}`).join(', ')})` : ''}**` : '0';
-        L.push(`| ${label} | ${r.streams} | ${(r.streams / r.duration_us * 1e6).toFixed(0)} | ${ms(r.ttft_us.p50)}`
-          + ` | ${ms(r.ttft_us.p90)} | ${ms(r.ttft_us.p99)} | ${added('p50')} | ${added('p99')}`
-          + ` | ${ms(r.total_us.p50)} | ${ms(r.total_us.p99)} | ${errs} |`);
+    const levels = ttftLevels(ttft, meta, s.scenario);
+    if (levels.length) {
+      L.push('Time to first token (floor: the first contentBlockDelta frame from the stand-in; gateway: the first SSE'
+        + ' chunk with delta.content), medians over the rounds:', '');
+      L.push('| Streams at a time | Target | Rounds | Streams | Streams/s | TTFT p50 ms | TTFT p90 ms | TTFT p99 ms'
+        + ' | Added TTFT p50 ms | Added TTFT p99 ms | Whole stream p50 ms | Whole stream p99 ms | Errors |');
+      L.push('|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+      for (const { level, floor, gateway } of levels) {
+        for (const [label, t] of [['stand-in (floor)', floor], ['gateway', gateway]]) {
+          if (!t) continue;
+          const added = (p) => (t === gateway && floor ? signed(t.ttft[p] - floor.ttft[p]) : '');
+          const errs = t.errors ? `**${t.errorRuns.map((r) => Object.entries(r.result.errorDetail).filter(([, n]) => n)
+            .map(([k, n]) => `${k} ${n}`).join(', ')).join('; ')}**` : '0';
+          L.push(`| ${level} | ${label} | ${t.rounds} | ${t.streams} | ${t.rate.toFixed(0)} | ${ms(t.ttft.p50)}`
+            + ` | ${ms(t.ttft.p90)} | ${ms(t.ttft.p99)} | ${added('p50')} | ${added('p99')}`
+            + ` | ${ms(t.total.p50)} | ${ms(t.total.p99)} | ${errs} |`);
+        }
       }
       L.push('');
     }

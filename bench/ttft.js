@@ -44,7 +44,7 @@ const url = new URL(o.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: o.concurrency, maxFreeSockets: o.concurrency });
 const headers = { 'content-type': 'application/json', 'content-length': body.length, accept: '*/*' };
 if (o.token) headers.authorization = `Bearer ${o.token}`;
-if (o.mode === 'bedrock') {
+if (o.mode === 'bedrock' && !o.token) {  // with a token: the gateway's /bedrock routes, a bearer key
   headers.authorization = 'AWS4-HMAC-SHA256 Credential=AKIDBENCHMARK/20250101/us-east-1/bedrock/aws4_request, '
     + `SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
   headers['x-amz-date'] = '20250101T000000Z';
