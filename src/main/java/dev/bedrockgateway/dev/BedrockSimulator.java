@@ -79,8 +79,8 @@ import software.amazon.awssdk.eventstream.Message;
  * ServiceUnavailableException): that error instead of the answer, before any stream frame;</li>
  * <li>{@code simulate:latency-ms=N}: N ms before the answer, or before a stream's first frame, instead of the
  * configured latency;</li>
- * <li>{@code simulate:gap-ms=N}: N ms between two content deltas of a stream instead of the configured gap (a slow
- * stream);</li>
+ * <li>{@code simulate:gap-ms=N}: N ms before each content delta of a stream (the first one's counted from the
+ * stream's start) instead of the configured gap (a slow stream);</li>
  * <li>{@code simulate:stall}: a stream sends its start (messageStart, or message_start and the first
  * content_block_start) and its first delta, then stays silent until the client goes away; a call without a stream is
  * never answered;</li>

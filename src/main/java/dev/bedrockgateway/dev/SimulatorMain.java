@@ -20,7 +20,7 @@ import io.vertx.core.VertxOptions;
  *   --port N             port on 127.0.0.1 (default 0: any free port)
  *   --latency-ms N       delay before an answer, or before a stream's first frame (default 0)
  *   --stream-events N    every text reply has exactly N words, so a stream N content deltas (default: the reply's own)
- *   --stream-gap-ms N    delay between two content deltas of a stream (default 0: a stream in one write)
+ *   --stream-gap-ms N    delay before each content delta of a stream; messageStart goes at once (default 0: one write)
  *   --tls-key FILE --tls-cert FILE   serve HTTPS (HTTP/1.1 or HTTP/2 by ALPN) with these PEM files
  * </pre>
  */
