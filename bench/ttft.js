@@ -10,7 +10,7 @@
 //   total - from sending the request to the end of the response body.
 // Errors: non-200 status, socket errors, streams without content, OpenAI streams not ending in "data: [DONE]".
 // --mode bedrock requests carry SigV4 headers of the right shape, as the simulator requires (it checks their shape,
-// not the signature).
+// not the signature); with --token they carry that bearer key instead (the gateway's /bedrock routes).
 //
 // Usage: node ttft.js --url URL --mode openai|bedrock --body-file FILE [--token T] [--concurrency 64]
 //                     [--duration 10] [--warmup 0]
