@@ -21,7 +21,7 @@ import io.vertx.core.Vertx;
 /** {@link IdleTimeout} on real Vert.x timers: silence fails the stream and cancels its source; items keep it alive. */
 class IdleTimeoutTest {
 
-    private static final Duration IDLE = Duration.ofMillis(300);
+    private static final Duration IDLE = Duration.ofMillis(500);
 
     private final Vertx vertx = Vertx.vertx();
 
@@ -57,9 +57,9 @@ class IdleTimeoutTest {
         UnicastProcessor<Integer> source = UnicastProcessor.create();
         AssertSubscriber<Integer> client = IdleTimeout.failWhenIdle(source, IDLE, Stalled::new, vertx)
                 .subscribe().withSubscriber(AssertSubscriber.create(100));
-        // Five times the idle time in all, an item every third of it.
+        // Three times the idle time in all, an item every fifth of it.
         for (int i = 0; i < 15; i++) {
-            Thread.sleep(IDLE.toMillis() / 3);
+            Thread.sleep(IDLE.toMillis() / 5);
             source.onNext(i);
         }
         source.onComplete();
