@@ -264,7 +264,9 @@ public final class CatalogLoader {
     private ModelMode mode(JsonNode info, String modelId, String where) {
         Optional<String> declared = optionalString(info, "mode", where + ": model_info");
         if (declared.isEmpty()) {
-            return modelId == null ? ModelMode.CHAT : modelId.contains(".embed-") || modelId.contains("-embed") ? ModelMode.EMBEDDING : ModelMode.CHAT;
+            // A null modelId: the entry's model has an error of its own, and the entry is dropped anyway.
+            boolean embedding = modelId != null && (modelId.contains(".embed-") || modelId.contains("-embed"));
+            return embedding ? ModelMode.EMBEDDING : ModelMode.CHAT;
         }
         return switch (declared.get()) {
             case "chat" -> ModelMode.CHAT;
