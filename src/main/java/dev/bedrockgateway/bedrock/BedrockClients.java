@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -24,22 +23,19 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
-import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
 import software.amazon.awssdk.services.bedrockruntime.endpoints.BedrockRuntimeEndpointProvider;
 
 /**
- * The Bedrock runtime clients: one {@link BedrockRuntimeAsyncClient} per region (catalog entries may name
- * different regions), all sharing one HTTP client and one credentials provider. Credentials come only from
- * the AWS default provider chain (environment, IRSA web identity, container and instance roles), or from the
- * dev-mode simulator when it serves the requests.
+ * What every Bedrock call is made with: one HTTP client, one credentials provider, and each region's endpoint (catalog
+ * entries may name different regions). Credentials come only from the AWS default provider chain (environment, IRSA
+ * web identity, container and instance roles), or from the dev-mode simulator when it serves the requests. The calls
+ * themselves are built, signed and sent by {@link BedrockRelay}, with the SDK's marshallers ({@link BedrockProtocol})
+ * and signer; no SDK service client is needed.
  */
 @Startup
 @ApplicationScoped
@@ -51,11 +47,9 @@ public class BedrockClients {
     private final GatewayConfig.Simulator simulatorConfig;
     private final Instance<LocalBedrock> local;
     private final Vertx vertx;
-    private final Map<String, BedrockRuntimeAsyncClient> clients = new ConcurrentHashMap<>();
     private final Map<String, URI> endpoints = new ConcurrentHashMap<>();
 
     private SdkAsyncHttpClient http;
-    private ScheduledThreadPoolExecutor timeouts;
     private AwsCredentialsProvider credentials;
     private Optional<URI> endpoint;
 
@@ -68,15 +62,6 @@ public class BedrockClients {
 
     @PostConstruct
     void init() {
-        // The timer of every call's apiCallTimeout (request_timeout, 600 s by default). The SDK's own executor keeps a
-        // cancelled timer queued until it would have fired: one object per completed call for ten minutes, 1.8
-        // million (130 MB of heap) at 3,000 requests/s. Ours drops it when the call ends.
-        timeouts = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "bedrock-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
-        timeouts.setRemoveOnCancelPolicy(true);
         http = httpClient();
         if (config.endpointOverride().isPresent()) {
             endpoint = config.endpointOverride();
@@ -98,8 +83,7 @@ public class BedrockClients {
      * Vert.x's HTTP client by default ({@link VertxSdkHttpClient}): a call leaves and is answered on the event loop of
      * the API request that made it, with no hand-over to another thread and back, which costs the least CPU and adds
      * the least latency (docs/performance/investigations.md, "Vert.x's HTTP client"). The SDK's Netty client ({@code NETTY}, and HTTP/2)
-     * stays selectable. Vert.x's client has no read timeout: the request timeout (the SDK's API call timeout), the
-     * streams' first-byte and idle timeouts, and TCP keep-alive probes bound a silent connection instead.
+     * stays selectable. Vert.x's client has no read timeout: the request timeout, the streams' first-byte and idle timeouts, and TCP keep-alive probes bound a silent connection instead.
      */
     private SdkAsyncHttpClient httpClient() {
         if (config.httpClient() == GatewayConfig.HttpClientKind.VERTX
@@ -155,59 +139,29 @@ public class BedrockClients {
         }
     }
 
-    public BedrockRuntimeAsyncClient forRegion(String region) {
-        return clients.computeIfAbsent(region, this::create);
-    }
-
     /**
-     * The Bedrock runtime endpoint of {@code region}, as the region's client calls it: the override (tests, the
-     * simulator, a VPC endpoint) when there is one, else the SDK's own endpoint rules for the region
-     * ({@code https://bedrock-runtime.<region>.amazonaws.com}). For {@link BedrockRelay}, which builds its requests
-     * itself.
+     * The Bedrock runtime endpoint of {@code region}: the override (tests, the simulator, a VPC endpoint) when there
+     * is one, else the SDK's own endpoint rules for the region ({@code https://bedrock-runtime.<region>.amazonaws.com}).
      */
     public URI endpoint(String region) {
         return endpoints.computeIfAbsent(region, r -> endpoint.orElseGet(() -> BedrockRuntimeEndpointProvider
                 .defaultProvider().resolveEndpoint(p -> p.region(Region.of(r))).join().url()));
     }
 
-    /** The HTTP client every region's client sends through, for {@link BedrockRelay}'s requests too. */
+    /** The HTTP client every Bedrock call is sent through. */
     SdkAsyncHttpClient http() {
         return http;
     }
 
-    /** The credentials every client signs with (for readiness checks, and the relay's own signing). */
+    /** The credentials every call is signed with (and readiness checks). */
     public AwsCredentialsProvider credentials() {
         return credentials;
     }
 
-    private BedrockRuntimeAsyncClient create(String region) {
-        BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
-                .httpClient(http)
-                // Complete the SDK's futures on the HTTP client's thread instead of hopping to another pool: what
-                // runs there (translation, handing the answer to Vert.x) never blocks.
-                .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
-                        Runnable::run))
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                // The SDK does not retry: the gateway's router is the one retry layer (BedrockRouter), so retries,
-                // deployments, cool-downs and fallbacks share one budget and never replay a stream already sent.
-                .overrideConfiguration(o -> o
-                        .scheduledExecutorService(timeouts)
-                        .apiCallTimeout(config.requestTimeout())
-                        .retryStrategy(AwsRetryStrategy.doNotRetry()));
-        endpoint.ifPresent(builder::endpointOverride);
-        return builder.build();
-    }
-
     @PreDestroy
     void close() {
-        clients.values().forEach(BedrockRuntimeAsyncClient::close);
-        clients.clear();
         if (http != null) {
             http.close();
-        }
-        if (timeouts != null) {
-            timeouts.shutdownNow();
         }
         if (credentials instanceof AutoCloseable renewing) {  // stops the renewal thread
             try {
@@ -221,10 +175,5 @@ public class BedrockClients {
     /** The SDK's name of the HTTP client in use ({@code VertxHttp}, {@code NettyNio}). */
     String httpClientName() {
         return http.clientName();
-    }
-
-    /** Call timers still queued: one per call in flight, none for a call that has ended. */
-    int pendingTimeouts() {
-        return timeouts.getQueue().size();
     }
 }

@@ -1,13 +1,8 @@
 package dev.bedrockgateway.bedrock;
 
 import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,64 +13,51 @@ import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
-import io.vertx.core.Vertx;
-import software.amazon.awssdk.awscore.AwsRequest;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.CountTokensRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.CountTokensResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.CountTokensRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.CountTokensResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamRequest;
-import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
 
 /**
- * The one place that calls Bedrock through the SDK's clients (Bedrock's own API, relayed unchanged on
- * {@code /bedrock/}, goes through {@link BedrockRelay} instead). Turns the SDK's futures and event streams into
- * {@link Uni}s and {@link Multi}s (cancelling either cancels the call) and every failure into an
- * {@link OpenAiException} through {@link BedrockErrors}.
+ * The one place the API surfaces call Bedrock through, in the SDK's model classes: a request is written by the SDK's
+ * own generated marshaller ({@link BedrockProtocol}), signed with the SDK's SigV4 signer and sent through the shared
+ * HTTP client by {@link BedrockRelay}, and the answer or each event read by the SDK's own unmarshallers. That is what
+ * the SDK's client does, without its request pipeline around it (interceptors, endpoint rules, auth scheme resolution,
+ * metrics, layered event-stream publishers), which cost about 0.5 ms of CPU per stream before its request left
+ * (docs/performance/investigations.md). Answers are {@link Uni}s and {@link Multi}s (cancelling either cancels the
+ * call), and every failure an {@link OpenAiException} through {@link BedrockErrors}.
+ *
+ * <p>Time limits: a call answered in one piece is bounded by the request timeout (the catalog's
+ * {@code request_timeout} when it sets one), and so is a whole stream, as the SDK's API call timeout bounded it; a
+ * stream's first event must come within {@code gateway.bedrock.first-byte-timeout}, and no later silence may last
+ * longer than {@code gateway.bedrock.stream-idle-timeout}.
  */
 @ApplicationScoped
 public class BedrockInvoker {
 
-    private final BedrockClients clients;
+    private static final String REQUEST_ID = "x-amzn-requestid";
+
     private final ModelCatalog catalog;
-    private final Duration idleTimeout;
-    private final Duration firstByteTimeout;
-    private final Vertx vertx;
+    private final Duration requestTimeout;
+    private final BedrockRelay relay;
+    private final BedrockProtocol protocol = new BedrockProtocol();
 
-    public BedrockInvoker(BedrockClients clients, ModelCatalog catalog, GatewayConfig config, Vertx vertx) {
-        this.clients = clients;
-        this.vertx = vertx;
+    public BedrockInvoker(BedrockRelay relay, ModelCatalog catalog, GatewayConfig config) {
+        this.relay = relay;
         this.catalog = catalog;
-        this.idleTimeout = config.bedrock().streamIdleTimeout();
-        this.firstByteTimeout = config.bedrock().firstByteTimeout();
-    }
-
-    /** The catalog's {@code request_timeout}, when it sets one, bounds the call instead of the client's default. */
-    @SuppressWarnings("unchecked")
-    private <R extends AwsRequest> R bounded(R request) {
-        Optional<Duration> timeout = catalog.current().settings().requestTimeout();
-        if (timeout.isEmpty()) {
-            return request;
-        }
-        AwsRequestOverrideConfiguration override = request.overrideConfiguration()
-                .map(AwsRequestOverrideConfiguration::toBuilder).orElseGet(AwsRequestOverrideConfiguration::builder)
-                .apiCallTimeout(timeout.get()).build();
-        return (R) request.toBuilder().overrideConfiguration(override).build();
+        this.requestTimeout = config.bedrock().requestTimeout();
     }
 
     public Uni<ConverseResponse> converse(Deployment deployment, ConverseRequest request) {
-        ConverseRequest bounded = bounded(request);
-        return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).converse(bounded))
-                .onFailure().transform(BedrockErrors::toOpenAi);
+        return call(deployment, () -> protocol.converse(request), protocol::converseResponse);
     }
 
     /** InvokeModel with a model family's own JSON body (embeddings). */
@@ -85,24 +67,19 @@ public class BedrockInvoker {
 
     /** InvokeModel with Anthropic's Messages body in Bedrock's form, or another model family's own body. */
     public Uni<InvokeModelResponse> invokeModel(Deployment deployment, SdkBytes body) {
-        InvokeModelRequest request = bounded(InvokeModelRequest.builder().modelId(deployment.modelId())
-                .contentType("application/json").accept("application/json").body(body).build());
-        return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).invokeModel(request))
-                .onFailure().transform(BedrockErrors::toOpenAi);
+        InvokeModelRequest request = InvokeModelRequest.builder().modelId(deployment.modelId())
+                .contentType("application/json").accept("application/json").body(body).build();
+        return call(deployment, () -> protocol.invokeModel(request), protocol::invokeModelResponse);
     }
 
     /** CountTokens: what Bedrock counts as the input of a request, without running it. */
-    public Uni<CountTokensResponse> countTokens(Deployment deployment, CountTokensRequest given) {
-        CountTokensRequest request = bounded(given);
-        return Uni.createFrom().completionStage(() -> clients.forRegion(deployment.region()).countTokens(request))
-                .onFailure().transform(BedrockErrors::toOpenAi);
+    public Uni<CountTokensResponse> countTokens(Deployment deployment, CountTokensRequest request) {
+        return call(deployment, () -> protocol.countTokens(request), protocol::countTokensResponse);
     }
 
     /** Starts a ConverseStream call; see {@link #stream}. */
-    public Uni<Multi<ConverseStreamOutput>> converseStream(Deployment deployment, ConverseStreamRequest given) {
-        ConverseStreamRequest request = bounded(given);
-        return stream(events -> clients.forRegion(deployment.region()).converseStream(request,
-                ConverseStreamResponseHandler.builder().subscriber(events::accept).build()));
+    public Uni<Multi<ConverseStreamOutput>> converseStream(Deployment deployment, ConverseStreamRequest request) {
+        return stream(deployment, () -> protocol.converseStream(request), protocol::converseStreamEvent);
     }
 
     /**
@@ -110,82 +87,51 @@ public class BedrockInvoker {
      * (for Claude, Anthropic's stream events, one per chunk). See {@link #stream}.
      */
     public Uni<Multi<ResponseStream>> invokeModelStream(Deployment deployment, SdkBytes body) {
-        InvokeModelWithResponseStreamRequest request = bounded(InvokeModelWithResponseStreamRequest.builder()
+        InvokeModelWithResponseStreamRequest request = InvokeModelWithResponseStreamRequest.builder()
                 .modelId(deployment.modelId()).contentType("application/json").accept("application/json").body(body)
-                .build());
-        return stream(events -> clients.forRegion(deployment.region()).invokeModelWithResponseStream(request,
-                InvokeModelWithResponseStreamResponseHandler.builder().subscriber(events::accept).build()));
+                .build();
+        return stream(deployment, () -> protocol.invokeModelStream(request), protocol::invokeModelStreamEvent);
+    }
+
+    /** A call answered in one piece; the request is marshalled when the call is made, once per attempt. */
+    private <R> Uni<R> call(Deployment deployment, Supplier<BedrockRelay.Request> request,
+            Function<BedrockRelay.Reply, R> answer) {
+        return Uni.createFrom().deferred(() -> relay.call(deployment, request.get()))
+                .map(answer)
+                .onFailure().transform(BedrockErrors::toOpenAi);
     }
 
     /**
      * A streaming call. The {@link Uni} resolves with the first event — so a failure before it (throttling,
-     * validation, no first event within {@code gateway.bedrock.first-byte-timeout}) is still an ordinary error the
-     * router may retry and the caller can answer with an HTTP status — into the stream of all events, first included.
-     * After that, a failure or a silence longer than {@code gateway.bedrock.stream-idle-timeout} fails the stream;
-     * cancelling it aborts the Bedrock call.
-     *
-     * @param start starts the SDK call, handing each event to the consumer it is given
+     * validation, an exception frame, no first event within {@code gateway.bedrock.first-byte-timeout}) is still an
+     * ordinary error the router may retry and the caller can answer with an HTTP status — into the stream of all
+     * events, first included. After that, an exception frame (Bedrock failing mid-stream) fails the stream as the SDK's
+     * exception for it would, a silence longer than {@code gateway.bedrock.stream-idle-timeout} as
+     * {@link #stalledMidStream}, the request timeout as the SDK's API call timeout, and an {@code error} message (the
+     * event stream's own failure) as a broken connection; cancelling it aborts the Bedrock call.
      */
-    private <E> Uni<Multi<E>> stream(Function<Consumer<E>, CompletableFuture<Void>> start) {
-        return Uni.createFrom().<Multi<E>>emitter(started -> {
-            UnicastProcessor<E> events = UnicastProcessor.create();
-            AtomicReference<CompletableFuture<Void>> call = new AtomicReference<>();
-            AtomicBoolean first = new AtomicBoolean(true);
-            // Any end but a normal one (client gone, idle timeout, failure) aborts the Bedrock call.
-            Multi<E> stream = IdleTimeout.failWhenIdle(events, idleTimeout, BedrockInvoker::stalledMidStream, vertx)
-                    .onTermination().invoke((failure, cancelled) -> {
-                        if (failure != null || cancelled) {
-                            cancel(call);
-                        }
-                    });
-            started.onTermination(() -> {
-                if (first.get()) {
-                    cancel(call);
-                }
-            });
-            CompletableFuture<Void> future = start.apply(event -> {
-                events.onNext(event);
-                if (first.compareAndSet(true, false)) {
-                    started.complete(stream);
-                }
-            });
-            call.set(future);
-            future.whenComplete((done, failure) -> {
-                if (failure == null) {
-                    events.onComplete();
-                    if (first.compareAndSet(true, false)) {
-                        started.complete(stream);
-                    }
-                    return;
-                }
-                if (isCancellation(failure)) {
-                    // We cancelled it (client gone, timeout): nobody is listening for this ending any more.
-                    return;
-                }
-                OpenAiException error = BedrockErrors.toOpenAi(failure);
-                if (first.compareAndSet(true, false)) {
-                    started.fail(error);
-                } else {
-                    events.onError(error);
-                }
-            });
-        }).ifNoItem().after(firstByteTimeout).on(LoopScheduler.current()).failWith(BedrockInvoker::noFirstEvent);
+    private <E> Uni<Multi<E>> stream(Deployment deployment, Supplier<BedrockRelay.Request> request,
+            Function<EventFrame, E> event) {
+        Duration total = catalog.current().settings().requestTimeout().orElse(requestTimeout);
+        return Uni.createFrom().deferred(() -> relay.open(deployment, request.get(), total))
+                .map(stream -> events(stream, event))
+                .onFailure().transform(BedrockErrors::toOpenAi);
     }
 
-    private static boolean isCancellation(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof CancellationException) {
-                return true;
+    private static <E> Multi<E> events(BedrockRelay.Stream stream, Function<EventFrame, E> event) {
+        String requestId = stream.headers().get(REQUEST_ID);
+        return stream.frames().map(frame -> {
+            String type = frame.messageType();
+            if ("event".equals(type)) {
+                return event.apply(frame);
             }
-        }
-        return false;
-    }
-
-    private static void cancel(AtomicReference<CompletableFuture<Void>> call) {
-        CompletableFuture<Void> future = call.get();
-        if (future != null) {
-            future.cancel(true);
-        }
+            if (frame.isException()) {
+                throw BedrockErrors.fromBedrock(frame.exceptionType(), 0, BedrockRelay.message(frame.payload()),
+                        requestId);
+            }
+            throw SdkClientException.create("Bedrock's stream sent a message of type " + type + ".");
+        }).onFailure().transform(failure -> failure instanceof BedrockRelay.StreamStalled ? stalledMidStream()
+                : BedrockErrors.toOpenAi(failure));
     }
 
     private static OpenAiException stalledMidStream() {

@@ -47,12 +47,13 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
- * Bedrock's own runtime API, relayed byte for byte: for each attempt the gateway builds the upstream request itself —
- * {@code POST {region's endpoint}/model/{deployment's model id}/{operation}} with the client's body unchanged and the
+ * Every call to Bedrock's runtime API: Bedrock's own API relayed byte for byte, and the API surfaces' calls, whose
+ * bodies {@link BedrockProtocol} wrote ({@link BedrockInvoker}). For each attempt the gateway builds the upstream
+ * request itself — {@code POST {region's endpoint}/model/{model id}/{operation}} with the body unchanged and the
  * headers it is given — signs it with SigV4 (the SDK's public signer, signing name {@code bedrock}, the deployment's
  * region, the gateway's credentials: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html), and sends
- * it through the HTTP client every SDK client shares. The client's own {@code Authorization} (its gateway key) never
- * leaves: nothing of the client's request is sent but what {@link Request} holds.
+ * it through the one HTTP client ({@link BedrockClients}). A client's own {@code Authorization} (its gateway key)
+ * never leaves: nothing of the client's request is sent but what {@link Request} holds.
  *
  * <p>A 2xx answer is handed back as Bedrock sent it; any other status becomes the {@link UpstreamFailure} its error
  * code makes ({@link BedrockErrors#fromBedrock}), so the router retries exactly what it retries for the SDK's calls.
@@ -136,7 +137,7 @@ public class BedrockRelay {
             });
         })
                 .ifNoItem().after(timeout).on(LoopScheduler.current())
-                .failWith(() -> BedrockErrors.toOpenAi(ApiCallTimeoutException.create(timeout.toMillis())))
+                .failWith(() -> callTimedOut(timeout))
                 .onFailure().transform(BedrockRelay::failure)
                 .map(whole -> {
                     SdkHttpResponse response = whole.response;
@@ -148,10 +149,28 @@ public class BedrockRelay {
                 });
     }
 
-    /** A streaming call (InvokeModelWithResponseStream, ConverseStream), resolved with its first frame. */
+    /**
+     * A streaming call (InvokeModelWithResponseStream, ConverseStream), resolved with its first frame. A failure after
+     * it ends the frames with one exception frame ({@link #lastFrame}).
+     */
     public Uni<Stream> stream(Deployment deployment, Request request) {
+        return open(deployment, request, null).map(stream -> new Stream(stream.contentType(), stream.headers(),
+                stream.frames().onFailure().recoverWithItem(BedrockRelay::lastFrame)));
+    }
+
+    /**
+     * The same call, its frames as Bedrock sent them: a failure after the first frame fails the frames (a silence
+     * longer than the idle timeout with {@link StreamStalled}), and an exception frame is a frame like any other.
+     *
+     * @param total when not null, the time from now within which the whole stream must have ended (and its first
+     *        frame come, if that is sooner than the first-byte timeout): after it, the call fails or the frames do with
+     *        the SDK's {@link ApiCallTimeoutException}, as its API call timeout would
+     */
+    Uni<Stream> open(Deployment deployment, Request request, Duration total) {
+        long deadline = total == null ? 0 : System.nanoTime() + Math.max(1, total.toNanos());
+        boolean firstByteFirst = total == null || firstByteTimeout.compareTo(total) <= 0;
         return Uni.createFrom().deferred(() -> {
-            Frames frames = new Frames();
+            Frames frames = new Frames(deadline, total);
             Exchange exchange = new Exchange(frames);
             frames.exchange = exchange;
             return Uni.createFrom().<Stream>emitter(started -> {
@@ -165,9 +184,14 @@ public class BedrockRelay {
                         }
                     });
         })
-                .ifNoItem().after(firstByteTimeout).on(LoopScheduler.current())
-                .failWith(BedrockInvoker::noFirstEvent)
+                .ifNoItem().after(firstByteFirst ? firstByteTimeout : total).on(LoopScheduler.current())
+                .failWith(() -> firstByteFirst ? BedrockInvoker.noFirstEvent() : callTimedOut(total))
                 .onFailure().transform(BedrockRelay::failure);
+    }
+
+    /** What the SDK's API call timeout fails a call with. */
+    static OpenAiException callTimedOut(Duration timeout) {
+        return BedrockErrors.toOpenAi(ApiCallTimeoutException.create(timeout.toMillis()));
     }
 
     /** Builds, signs and sends the request; the answer goes to the exchange's handler. */
@@ -414,6 +438,9 @@ public class BedrockRelay {
      * becomes the stream's last frame. Called on the HTTP client's thread, one signal at a time.
      */
     private final class Frames implements SdkAsyncHttpResponseHandler, Subscriber<ByteBuffer> {
+        /** When the whole stream must have ended ({@link System#nanoTime()}), 0 for no such bound. */
+        final long deadline;
+        final Duration total;
         UniEmitter<? super Stream> emitter;
         final AtomicBoolean started = new AtomicBoolean();
         final UnicastProcessor<EventFrame> frames = UnicastProcessor.create();
@@ -423,6 +450,11 @@ public class BedrockRelay {
         /** The body of an error status, read whole. */
         ByteArrayOutputStream errorBody;
         boolean failed;
+
+        Frames(long deadline, Duration total) {
+            this.deadline = deadline;
+            this.total = total;
+        }
 
         @Override
         public void onHeaders(SdkHttpResponse headers) {
@@ -519,13 +551,13 @@ public class BedrockRelay {
         private void start() {
             if (started.compareAndSet(false, true)) {
                 Exchange call = exchange;
-                Multi<EventFrame> relayed = IdleTimeout.failWhenIdle(frames, idleTimeout, StreamStalled::new, vertx)
+                Multi<EventFrame> relayed = IdleTimeout.failWhenIdleOrLate(frames, idleTimeout, StreamStalled::new,
+                        deadline, () -> callTimedOut(total), vertx)
                         .onTermination().invoke((failure, cancelled) -> {
                             if (failure != null || cancelled) {
                                 call.cancel();
                             }
-                        })
-                        .onFailure().recoverWithItem(BedrockRelay::lastFrame);
+                        });
                 emitter.complete(new Stream(contentType(response, EVENT_STREAM), relayed(response), relayed));
             }
         }
@@ -547,7 +579,7 @@ public class BedrockRelay {
     }
 
     /** An exception frame's {@code message}. */
-    private static String message(byte[] payload) {
+    static String message(byte[] payload) {
         JsonNode json = parse(payload);
         return json == null ? null : text(json, "message", "Message");
     }

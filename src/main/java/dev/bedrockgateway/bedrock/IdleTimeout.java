@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
  * each cancelled timer queued (behind one lock, for all streams) until it would have fired, then hands it to a
  * worker thread: with a 60 s timeout, every event of the last minute. Here an item only notes the time, and one
  * Vert.x timer per stream looks when the time is up, re-arming itself for the rest if an item came meanwhile.
+ * Optionally, the same timer also ends the stream at a deadline however lively it is (a whole call's time limit).
  */
 public final class IdleTimeout<E> extends AbstractMulti<E> {
 
@@ -26,18 +27,33 @@ public final class IdleTimeout<E> extends AbstractMulti<E> {
     private final long idleNanos;
     private final Supplier<? extends Throwable> failure;
     private final Vertx vertx;
+    /** {@link System#nanoTime()} at which the stream fails with {@link #late} however lively; 0 for none. */
+    private final long deadline;
+    private final Supplier<? extends Throwable> late;
 
-    private IdleTimeout(Multi<E> upstream, Duration idle, Supplier<? extends Throwable> failure, Vertx vertx) {
+    private IdleTimeout(Multi<E> upstream, Duration idle, Supplier<? extends Throwable> failure, long deadline,
+            Supplier<? extends Throwable> late, Vertx vertx) {
         this.upstream = upstream;
         this.idleNanos = idle.toNanos();
         this.failure = failure;
+        this.deadline = deadline;
+        this.late = late;
         this.vertx = vertx;
     }
 
     /** {@code stream}, failed with {@code failure}'s exception after {@code idle} without an item. */
     public static <E> Multi<E> failWhenIdle(Multi<E> stream, Duration idle, Supplier<? extends Throwable> failure,
             Vertx vertx) {
-        return new IdleTimeout<>(stream, idle, failure, vertx);
+        return new IdleTimeout<>(stream, idle, failure, 0, null, vertx);
+    }
+
+    /**
+     * The same, and failed with {@code late}'s exception once {@link System#nanoTime()} reaches {@code deadline}
+     * (not 0), whatever the items.
+     */
+    public static <E> Multi<E> failWhenIdleOrLate(Multi<E> stream, Duration idle,
+            Supplier<? extends Throwable> failure, long deadline, Supplier<? extends Throwable> late, Vertx vertx) {
+        return new IdleTimeout<>(stream, idle, failure, deadline, late, vertx);
     }
 
     @Override
@@ -64,7 +80,7 @@ public final class IdleTimeout<E> extends AbstractMulti<E> {
         public void onSubscribe(Flow.Subscription subscription) {
             upstream = subscription;
             lastItem = System.nanoTime();
-            arm(timeout.idleNanos);
+            arm(wait(lastItem, timeout.idleNanos));
             downstream.onSubscribe(this);
         }
 
@@ -108,6 +124,11 @@ public final class IdleTimeout<E> extends AbstractMulti<E> {
             return true;
         }
 
+        /** How long to wait from {@code now} when {@code idle} is left of the idle time: to the deadline if sooner. */
+        private long wait(long now, long idle) {
+            return timeout.deadline == 0 ? idle : Math.min(idle, timeout.deadline - now);
+        }
+
         private void arm(long nanos) {
             timer = timeout.vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)), id -> check());
         }
@@ -116,14 +137,16 @@ public final class IdleTimeout<E> extends AbstractMulti<E> {
             if (over.get()) {
                 return;
             }
-            long quiet = System.nanoTime() - lastItem;
-            if (quiet < timeout.idleNanos) {
-                arm(timeout.idleNanos - quiet);
+            long now = System.nanoTime();
+            boolean late = timeout.deadline != 0 && now - timeout.deadline >= 0;
+            long quiet = now - lastItem;
+            if (!late && quiet < timeout.idleNanos) {
+                arm(wait(now, timeout.idleNanos - quiet));
                 return;
             }
             if (over.compareAndSet(false, true)) {
                 upstream.cancel();
-                downstream.onFailure(timeout.failure.get());
+                downstream.onFailure(late ? timeout.late.get() : timeout.failure.get());
             }
         }
     }

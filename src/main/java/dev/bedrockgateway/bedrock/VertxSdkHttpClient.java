@@ -62,8 +62,8 @@ final class VertxSdkHttpClient implements SdkAsyncHttpClient {
                 .setKeepAlive(true)
                 .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
                 .setVerifyHost(true);
-        // A non-streaming completion can be silent for minutes before its answer: no read timeout here (the SDK's
-        // API call timeout bounds the call). Probes after 60 s of silence, every 10 s, keep NAT gateways from
+        // A non-streaming completion can be silent for minutes before its answer: no read timeout here (the request
+        // timeout bounds the call). Probes after 60 s of silence, every 10 s, keep NAT gateways from
         // dropping the connection and find a dead peer (epoll; on Java NIO the OS's timings).
         http.setTcpKeepAlive(true).setTcpKeepAliveIdleSeconds(60).setTcpKeepAliveIntervalSeconds(10)
                 .setTcpKeepAliveCount(3);

@@ -35,7 +35,8 @@ import io.restassured.response.Response;
 
 /**
  * Streams that do not end well: a client that goes away cancels the Bedrock call (no work continues for nobody),
- * and a Bedrock stream that stalls mid-way ends the client's stream with an error frame within the idle timeout.
+ * a Bedrock stream that stalls mid-way ends the client's stream with an error frame within the idle timeout, and
+ * one that goes on past the request timeout ends with an error frame then.
  * The simulator's {@code simulate:endless} and {@code simulate:stall} make those streams, and it counts the answers
  * the gateway abandoned.
  */
@@ -47,7 +48,8 @@ public class StreamLifecycleTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("gateway.bedrock.stream-idle-timeout", "1S");
+            // The request timeout bounds a whole stream; 3 s is longer than any other stream here takes.
+            return Map.of("gateway.bedrock.stream-idle-timeout", "1S", "gateway.bedrock.request-timeout", "3S");
         }
     }
 
@@ -172,5 +174,41 @@ public class StreamLifecycleTest {
         assertEquals("timeout", StreamingTest.JSON.readTree(last).at("/error/code").asText());
         assertTrue(millis < 5000, "ended after " + millis + " ms");
         assertTrue(abandonedSince(before), "the stalled Bedrock call was not cancelled");
+    }
+
+    /**
+     * The request timeout bounds a whole ConverseStream, however lively: an endless stream (a delta every 50 ms, well
+     * within the idle timeout) ends at 3 s with a timeout error frame, and the Bedrock call is cancelled. Read on a raw
+     * socket for at most 10 s, so that a stream that never ends fails the test rather than hanging it.
+     */
+    @Test
+    void aStreamStillGoingAtTheRequestTimeoutEndsWithATimeoutErrorFrame() throws Exception {
+        int before = bedrock.abandoned();
+        StringBuilder seen = new StringBuilder();
+        long start = System.nanoTime();
+        try (Socket socket = new Socket(chatUrl.getHost(), chatUrl.getPort())) {
+            postStream(socket, "on and on simulate:endless simulate:gap-ms=50");
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            // Until the chunked body's last chunk; an endless stream never sends it.
+            while (seen.indexOf("\r\n0\r\n\r\n") < 0) {
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "still streaming after 10 s");
+                int n = in.read(buffer);
+                assertTrue(n > 0, "the connection closed: " + seen);
+                seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertTrue(seen.toString().startsWith("HTTP/1.1 200"), seen.toString());
+        assertFalse(seen.toString().contains("[DONE]"), seen.toString());
+        String body = seen.substring(seen.indexOf("\r\n\r\n") + 4);
+        long deltas = body.split("\"content\":\"", -1).length - 1;
+        assertTrue(deltas > 20, "deltas before the timeout: " + deltas);
+        String last = body.substring(body.lastIndexOf("data: ") + 6, body.indexOf('\n', body.lastIndexOf("data: ")));
+        OpenAiSchemas.assertValid("ErrorResponse", last);
+        assertEquals("timeout", StreamingTest.JSON.readTree(last).at("/error/code").asText(), last);
+        assertTrue(millis >= 2900 && millis < 6000, "ended after " + millis + " ms");
+        assertTrue(abandonedSince(before), "the Bedrock call was not cancelled");
     }
 }

@@ -22,9 +22,12 @@ class DefaultHttpClientTest {
     @Inject
     BedrockClients clients;
 
+    @Inject
+    BedrockInvoker invoker;
+
     @Test
     void bedrockIsCalledThroughVertxAndAnswersOnItsEventLoops() throws Exception {
         assertEquals("VertxHttp", clients.httpClientName());
-        EventLoopsTest.assertAnswerArrivesOnAVertxEventLoop(clients);
+        EventLoopsTest.assertAnswerArrivesOnAVertxEventLoop(invoker);
     }
 }

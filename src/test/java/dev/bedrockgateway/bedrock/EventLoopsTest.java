@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +14,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.bedrockgateway.catalog.Deployment;
+import dev.bedrockgateway.catalog.ModelMode;
 import dev.bedrockgateway.testing.SimulatedBedrock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +24,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 
 /**
  * With {@code GATEWAY_BEDROCK_HTTP_CLIENT=NETTY} (and HTTP/2), the Bedrock client runs on Vert.x's event loops rather
@@ -45,6 +50,9 @@ class EventLoopsTest {
     @Inject
     BedrockClients clients;
 
+    @Inject
+    BedrockInvoker invoker;
+
     /**
      * The simulator's echo of the prompt. The latency keeps the answer from arriving before whenComplete is attached
      * below: a call already complete by then would run the callback on the test thread (seen once on a loaded 2-core
@@ -56,7 +64,7 @@ class EventLoopsTest {
     @Test
     void bedrockAnswersArriveOnVertxEventLoops() throws Exception {
         assertEquals("NettyNio", clients.httpClientName());
-        assertAnswerArrivesOnAVertxEventLoop(clients);
+        assertAnswerArrivesOnAVertxEventLoop(invoker);
     }
 
     @Test
@@ -67,18 +75,21 @@ class EventLoopsTest {
         assertTrue(vertx.isNativeTransportEnabled(), "Vert.x runs on Java NIO although epoll is the default");
     }
 
-    static void assertAnswerArrivesOnAVertxEventLoop(BedrockClients clients) throws Exception {
-        assertEquals(ANSWER + " on vert.x-eventloop-thread-N", answerAndItsThread(clients));
+    static void assertAnswerArrivesOnAVertxEventLoop(BedrockInvoker invoker) throws Exception {
+        assertEquals(ANSWER + " on vert.x-eventloop-thread-N", answerAndItsThread(invoker));
     }
 
-    /** A Converse answer's text and the thread (its number as N) its future completed on. */
-    private static String answerAndItsThread(BedrockClients clients) throws Exception {
+    /** A Converse answer's text and the thread (its number as N) it arrived on, called from a thread of the test's. */
+    private static String answerAndItsThread(BedrockInvoker invoker) throws Exception {
+        String model = "anthropic.claude-3-haiku-20240307-v1:0";
+        Deployment deployment = new Deployment("haiku", model, "us-east-1", ModelMode.CHAT, OptionalInt.empty(),
+                OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), OptionalInt.empty(), 0);
         CompletableFuture<String> outcome = new CompletableFuture<>();
-        clients.forRegion("us-east-1").converse(r -> r.modelId("anthropic.claude-3-haiku-20240307-v1:0")
-                .messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText(PROMPT))))
-                .whenComplete((response, failure) -> outcome.complete((failure == null
-                        ? response.output().message().content().get(0).text() : failure.toString())
-                        + " on " + Thread.currentThread().getName().replaceAll("\\d+$", "N")));
+        invoker.converse(deployment, ConverseRequest.builder().modelId(model)
+                .messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText(PROMPT))).build())
+                .subscribe().with(response -> outcome.complete(response.output().message().content().get(0).text()
+                        + " on " + Thread.currentThread().getName().replaceAll("\\d+$", "N")),
+                        failure -> outcome.complete(failure + " on " + Thread.currentThread().getName()));
         return outcome.get(30, TimeUnit.SECONDS);
     }
 }

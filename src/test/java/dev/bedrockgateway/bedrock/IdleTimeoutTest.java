@@ -18,7 +18,10 @@ import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.smallrye.mutiny.operators.multi.processors.UnicastProcessor;
 import io.vertx.core.Vertx;
 
-/** {@link IdleTimeout} on real Vert.x timers: silence fails the stream and cancels its source; items keep it alive. */
+/**
+ * {@link IdleTimeout} on real Vert.x timers: silence fails the stream and cancels its source; items keep it alive, but
+ * not past a deadline.
+ */
 class IdleTimeoutTest {
 
     private static final Duration IDLE = Duration.ofMillis(500);
@@ -31,6 +34,9 @@ class IdleTimeoutTest {
     }
 
     static final class Stalled extends RuntimeException {
+    }
+
+    static final class Late extends RuntimeException {
     }
 
     @Test
@@ -66,6 +72,40 @@ class IdleTimeoutTest {
 
         client.awaitCompletion(Duration.ofSeconds(5));
         assertEquals(15, client.getItems().size());
+    }
+
+    @Test
+    void aDeadlineEndsALivelyStreamAndCancelsItsSource() throws Exception {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        UnicastProcessor<Integer> source = UnicastProcessor.create();
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(IDLE.toMillis() * 2);
+        AssertSubscriber<Integer> client = IdleTimeout.failWhenIdleOrLate(
+                source.onCancellation().invoke(cancelled::countDown), IDLE, Stalled::new, deadline, Late::new, vertx)
+                .subscribe().withSubscriber(AssertSubscriber.create(100));
+        // An item every fifth of the idle time, until the stream is over.
+        for (int i = 0; i < 30 && client.getFailure() == null; i++) {
+            Thread.sleep(IDLE.toMillis() / 5);
+            source.onNext(i);
+        }
+        client.awaitFailure(Duration.ofSeconds(5));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertInstanceOf(Late.class, client.getFailure());
+        assertTrue(millis >= IDLE.toMillis() * 2, "failed after " + millis + " ms, before the deadline");
+        assertTrue(client.getItems().size() >= 5, "items before the deadline: " + client.getItems());
+        assertTrue(cancelled.await(5, TimeUnit.SECONDS), "the source was not cancelled");
+    }
+
+    @Test
+    void silenceBeforeTheDeadlineStillFailsAsSilence() throws Exception {
+        UnicastProcessor<String> source = UnicastProcessor.create();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        AssertSubscriber<String> client = IdleTimeout.failWhenIdleOrLate(source, IDLE, Stalled::new, deadline,
+                Late::new, vertx).subscribe().withSubscriber(AssertSubscriber.create(10));
+
+        client.awaitFailure(Duration.ofSeconds(5));
+        assertInstanceOf(Stalled.class, client.getFailure());
     }
 
     @Test

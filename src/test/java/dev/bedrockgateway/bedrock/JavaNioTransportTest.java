@@ -35,11 +35,11 @@ class JavaNioTransportTest {
     Vertx vertx;
 
     @Inject
-    BedrockClients clients;
+    BedrockInvoker invoker;
 
     @Test
     void nioWhenNotPreferredAndBedrockCallsWorkOverIt() throws Exception {
         assertFalse(vertx.isNativeTransportEnabled(), "Vert.x took a native transport although it was turned off");
-        EventLoopsTest.assertAnswerArrivesOnAVertxEventLoop(clients);
+        EventLoopsTest.assertAnswerArrivesOnAVertxEventLoop(invoker);
     }
 }
