@@ -82,8 +82,9 @@ public class BedrockClients {
     /**
      * Vert.x's HTTP client by default ({@link VertxSdkHttpClient}): a call leaves and is answered on the event loop of
      * the API request that made it, with no hand-over to another thread and back, which costs the least CPU and adds
-     * the least latency (docs/performance/investigations.md, "Vert.x's HTTP client"). The SDK's Netty client ({@code NETTY}, and HTTP/2)
-     * stays selectable. Vert.x's client has no read timeout: the request timeout, the streams' first-byte and idle timeouts, and TCP keep-alive probes bound a silent connection instead.
+     * the least latency (docs/performance/investigations.md, "Vert.x's HTTP client"). The SDK's Netty client
+     * ({@code NETTY}, and HTTP/2) stays selectable. Vert.x's client has no read timeout: the request timeout, the
+     * streams' first-byte and idle timeouts, and TCP keep-alive probes bound a silent connection instead.
      */
     private SdkAsyncHttpClient httpClient() {
         if (config.httpClient() == GatewayConfig.HttpClientKind.VERTX

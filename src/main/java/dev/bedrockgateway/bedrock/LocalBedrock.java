@@ -10,7 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  */
 public interface LocalBedrock {
 
-    /** Base URL of the local endpoint, used as the SDK client's endpoint override. */
+    /** Base URL of the local endpoint, which every Bedrock call then goes to. */
     URI endpoint();
 
     /** Credentials the SDK signs with (SigV4 is still computed and checked, but needs no AWS account). */
