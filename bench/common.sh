@@ -135,6 +135,24 @@ launch_standin() {
   PIDS+=("$SI_PID")
 }
 
+# launch_bare_proxy JAR FLAGS UPSTREAM_PATH [stream]: bench/BareProxy.java, on the very Vert.x and Netty jars the
+# gateway JAR was built with, in the background, forwarding to the stand-in's UPSTREAM_PATH (piping the answer through
+# with "stream") -> PROXY_PORT, PROXY
+launch_bare_proxy() {
+  local lib cp
+  lib="$(dirname "$1")/lib/main"
+  cp="$(find "$lib" -name 'io.vertx.vertx-core-*.jar' -o -name 'io.netty.*.jar' ! -name '*aarch_64*' \
+    -o -name 'com.fasterxml.jackson.core.jackson-core-*.jar' | sort | paste -sd: -)"
+  [[ "$cp" == *vertx-core* ]] || die "no Vert.x jar in $lib"
+  PROXY_PORT="$(free_port)"
+  # shellcheck disable=SC2086  # FLAGS is a word list
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" java $2 -cp "$cp" "$BENCH_DIR/BareProxy.java" "$PROXY_PORT" \
+    "$SI_PORT" "$3" ${4:-} >"$WORK/proxy.log" 2>&1 &
+  PROXY=$!; PIDS+=($PROXY)
+  for ((i = 0; i < 600; i++)); do grep -q "bare proxy on" "$WORK/proxy.log" && break; sleep 0.1; done
+  grep -q "bare proxy on" "$WORK/proxy.log" || { cat "$WORK/proxy.log" >&2; die "the bare proxy did not start"; }
+}
+
 # start_stores: PostgreSQL and Redis from Maven Central binaries (bench/Stores.java, the embedded servers of dev mode
 # and the tests) -> STORES_ENV (GATEWAY_DATABASE_URL=... GATEWAY_REDIS_URL=...). Needs ./mvnw on the way: it asks
 # Maven for their class path once (cached in target/bench-stores.classpath).

@@ -51,6 +51,10 @@ import software.amazon.awssdk.services.bedrockruntime.transform.InvokeModelWithR
  * (docs/performance/investigations.md). What is kept is exactly what makes the bytes: the request body as the SDK
  * serializes it, and each answer or event as the SDK deserializes it into its model classes, so the translations
  * read the same objects either way.
+ *
+ * <p>The marshallers and handler factories are the SDK's {@code @SdkInternalApi}, the very code its generated client
+ * calls, and they move with the SDK's version ({@code awssdk.version} in the pom): an SDK upgrade is checked by
+ * {@code BedrockProtocolTest} and the suites behind it, which go through this class for every Bedrock call.
  */
 final class BedrockProtocol {
 
