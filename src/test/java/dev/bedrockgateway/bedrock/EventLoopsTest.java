@@ -54,9 +54,8 @@ class EventLoopsTest {
     BedrockInvoker invoker;
 
     /**
-     * The simulator's echo of the prompt. The latency keeps the answer from arriving before whenComplete is attached
-     * below: a call already complete by then would run the callback on the test thread (seen once on a loaded 2-core
-     * machine).
+     * The simulator's echo of the prompt. The latency keeps the answer well apart from the subscription, which runs on
+     * the test's thread.
      */
     private static final String PROMPT = "Hi simulate:latency-ms=200";
     static final String ANSWER = "Simulated reply from anthropic.claude-3-haiku-20240307-v1:0: " + PROMPT;
