@@ -1,14 +1,11 @@
 package dev.bedrockgateway.bedrock;
 
-import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.bedrockgateway.catalog.Deployment;
-import dev.bedrockgateway.catalog.ModelCatalog;
-import dev.bedrockgateway.config.GatewayConfig;
 import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import io.smallrye.mutiny.Multi;
@@ -43,17 +40,11 @@ import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
 @ApplicationScoped
 public class BedrockInvoker {
 
-    private static final String REQUEST_ID = "x-amzn-requestid";
-
-    private final ModelCatalog catalog;
-    private final Duration requestTimeout;
     private final BedrockRelay relay;
     private final BedrockProtocol protocol = new BedrockProtocol();
 
-    public BedrockInvoker(BedrockRelay relay, ModelCatalog catalog, GatewayConfig config) {
+    public BedrockInvoker(BedrockRelay relay) {
         this.relay = relay;
-        this.catalog = catalog;
-        this.requestTimeout = config.bedrock().requestTimeout();
     }
 
     public Uni<ConverseResponse> converse(Deployment deployment, ConverseRequest request) {
@@ -112,14 +103,13 @@ public class BedrockInvoker {
      */
     private <E> Uni<Multi<E>> stream(Deployment deployment, Supplier<BedrockRelay.Request> request,
             Function<EventFrame, E> event) {
-        Duration total = catalog.current().settings().requestTimeout().orElse(requestTimeout);
-        return Uni.createFrom().deferred(() -> relay.open(deployment, request.get(), total))
+        return Uni.createFrom().deferred(() -> relay.open(deployment, request.get(), relay.requestTimeout()))
                 .map(stream -> events(stream, event))
                 .onFailure().transform(BedrockErrors::toOpenAi);
     }
 
     private static <E> Multi<E> events(BedrockRelay.Stream stream, Function<EventFrame, E> event) {
-        String requestId = stream.headers().get(REQUEST_ID);
+        String requestId = stream.headers().get(BedrockRelay.REQUEST_ID);
         return stream.frames().map(frame -> {
             String type = frame.messageType();
             if ("event".equals(type)) {
@@ -137,11 +127,5 @@ public class BedrockInvoker {
     private static OpenAiException stalledMidStream() {
         return new OpenAiException(504, ErrorTypes.SERVER, "timeout",
                 null, "The Bedrock stream stalled: no event within the gateway's stream idle timeout.");
-    }
-
-    /** The failure of a stream whose first event did not come in time: retried, as nothing was relayed yet. */
-    static OpenAiException noFirstEvent() {
-        return new UpstreamFailure(504, ErrorTypes.SERVER, "timeout",
-                "Bedrock did not start answering within the gateway's first-byte timeout.", null, null, true);
     }
 }

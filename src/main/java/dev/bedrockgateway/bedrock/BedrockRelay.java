@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bedrockgateway.catalog.Deployment;
 import dev.bedrockgateway.catalog.ModelCatalog;
 import dev.bedrockgateway.config.GatewayConfig;
+import dev.bedrockgateway.error.ErrorTypes;
 import dev.bedrockgateway.error.OpenAiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -71,7 +72,7 @@ public class BedrockRelay {
     static final String SIGNING_NAME = "bedrock";
     public static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
     private static final String BEDROCK_HEADERS = "x-amzn-bedrock-";
-    private static final String REQUEST_ID = "x-amzn-requestid";
+    static final String REQUEST_ID = "x-amzn-requestid";
     private static final String ERROR_TYPE = "x-amzn-errortype";
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,7 +123,7 @@ public class BedrockRelay {
      * catalog's {@code request_timeout} when it sets one).
      */
     public Uni<Reply> call(Deployment deployment, Request request) {
-        Duration timeout = catalog.current().settings().requestTimeout().orElse(requestTimeout);
+        Duration timeout = requestTimeout();
         return Uni.createFrom().<Whole>emitter(emitter -> {
             Whole whole = new Whole();
             Exchange exchange = new Exchange(whole);
@@ -185,8 +186,19 @@ public class BedrockRelay {
                     });
         })
                 .ifNoItem().after(firstByteFirst ? firstByteTimeout : total).on(LoopScheduler.current())
-                .failWith(() -> firstByteFirst ? BedrockInvoker.noFirstEvent() : callTimedOut(total))
+                .failWith(() -> firstByteFirst ? noFirstEvent() : callTimedOut(total))
                 .onFailure().transform(BedrockRelay::failure);
+    }
+
+    /** The time one call may take: the catalog's {@code request_timeout} when it sets one, else the gateway's. */
+    Duration requestTimeout() {
+        return catalog.current().settings().requestTimeout().orElse(requestTimeout);
+    }
+
+    /** The failure of a stream whose first event did not come in time: retried, as nothing was relayed yet. */
+    static OpenAiException noFirstEvent() {
+        return new UpstreamFailure(504, ErrorTypes.SERVER, "timeout",
+                "Bedrock did not start answering within the gateway's first-byte timeout.", null, null, true);
     }
 
     /** What the SDK's API call timeout fails a call with. */
