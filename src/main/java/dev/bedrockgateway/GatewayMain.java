@@ -8,7 +8,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * ({@code vertx.disableURIValidation}): that check answers a malformed URI ({@code /v1/completions?%zz}) with a bare
  * 400, before any route could log it or answer it in the API's error shape. The gateway checks URIs itself, as the
  * first thing every request meets ({@link dev.bedrockgateway.api.RequestLimits}). Dev mode and {@code @QuarkusTest}
- * do not start through this method: pom.xml sets the same property for them (quarkus-maven-plugin, surefire).
+ * do not start through this method: pom.xml sets the same property for them (quarkus-maven-plugin, surefire). The
+ * native executable reads it while it is built: application.properties gives it to the native-image builder.
  */
 @QuarkusMain
 public final class GatewayMain {

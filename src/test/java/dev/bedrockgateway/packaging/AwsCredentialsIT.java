@@ -289,10 +289,9 @@ class AwsCredentialsIT {
 
     /** Starts the packaged gateway with only the given AWS variables and no home directory's ~/.aws. */
     private int[] start(Map<String, String> aws) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder builder = new ProcessBuilder(Artifact.command(
                 "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-Dgateway.master-key=sk-credentials",
-                "-Dgateway.bedrock.endpoint-override=http://127.0.0.1:" + port,
-                "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString())
+                "-Dgateway.bedrock.endpoint-override=http://127.0.0.1:" + port))
                 .redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
         builder.environment().put("HOME", dir.toString());

@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for, and what brings start-up under a second (docs/performance/). The gateway is then started with
  * {@code -Xshare:on}, which makes an archive the JVM cannot use a start-up failure instead of a warning.
  */
+@DisabledIfSystemProperty(named = "gateway.artifact", matches = "native", disabledReason = "a class archive is for the JVM")
 class ClassArchiveIT {
 
     static final String JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath().toString();

@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,12 +59,11 @@ class GovernanceReplicasIT {
     }
 
     private static URI gateway(URI bedrockUrl) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder builder = new ProcessBuilder(Artifact.command(
                 "-Dquarkus.http.port=0", "-Dquarkus.management.port=0",
                 "-Dgateway.master-key=" + MASTER, "-Dgateway.bedrock.endpoint-override=" + bedrockUrl,
                 "-Dgateway.config-file=src/test/resources/catalogs/governance.yaml",
-                "-Daws.accessKeyId=AKIDGATEWAYTEST", "-Daws.secretAccessKey=gateway-test-secret",
-                "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toString())
+                "-Daws.accessKeyId=AKIDGATEWAYTEST", "-Daws.secretAccessKey=gateway-test-secret"))
                 .redirectErrorStream(true);
         // The URLs travel in the environment, as the Kubernetes Secret hands them over.
         builder.environment().put("GATEWAY_DATABASE_URL", postgres.url());

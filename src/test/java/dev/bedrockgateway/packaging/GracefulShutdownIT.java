@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -40,13 +39,11 @@ class GracefulShutdownIT {
         Process gateway = null;
         try (BedrockSimulator bedrock = new BedrockSimulator(vertx, 0, Duration.ZERO)) {
             URI bedrockUrl = bedrock.start();
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            ProcessBuilder builder = new ProcessBuilder(Artifact.command(
                     // The production drain timeout as configured (60 s); the delay as the Deployment sets it.
                     "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-Dgateway.master-key=sk-shutdown",
                     "-Dgateway.bedrock.endpoint-override=" + bedrockUrl,
-                    "-Daws.accessKeyId=AKIDGATEWAYTEST", "-Daws.secretAccessKey=gateway-test-secret",
-                    "-jar", Path.of("target/quarkus-app/quarkus-run.jar").toString())
+                    "-Daws.accessKeyId=AKIDGATEWAYTEST", "-Daws.secretAccessKey=gateway-test-secret"))
                     .redirectErrorStream(true);
             builder.environment().put("QUARKUS_SHUTDOWN_DELAY", "2S");
             gateway = builder.start();

@@ -20,7 +20,9 @@ final class Sse {
     static final String EVENT_STREAM = "text/event-stream";
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
+    // Bytes, not a Buffer: a class's constants may be computed while the native image is built, and a Netty buffer
+    // must not be frozen into it.
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private Sse() {
     }
@@ -28,7 +30,7 @@ final class Sse {
     /** One buffer per list of chunks (one Bedrock event's), then {@code [DONE]} or an error frame. */
     static Multi<Buffer> frames(Multi<? extends List<?>> chunks) {
         return chunks.map(Sse::frames)
-                .onCompletion().continueWith(DONE.copy())
+                .onCompletion().continueWith(Buffer.buffer(DONE))
                 .onFailure().recoverWithItem(failure -> frame(OpenAiJson.errorBody(BedrockErrors.toOpenAi(failure))));
     }
 

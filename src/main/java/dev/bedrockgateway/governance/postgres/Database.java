@@ -13,6 +13,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -391,6 +393,16 @@ public class Database {
         }
 
         PGSimpleDataSource dataSource(Duration timeout) {
+            // The data source connects through DriverManager. pgjdbc registers its driver there when its class is
+            // initialized, which in the native executable happened while it was built (docs/native.md): then the
+            // running DriverManager does not have it yet.
+            try {
+                if (DriverManager.drivers().noneMatch(driver -> driver instanceof org.postgresql.Driver)) {
+                    DriverManager.registerDriver(new org.postgresql.Driver());
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("pgjdbc's driver could not be registered", e);
+            }
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setURL(jdbcUrl());
             ds.setUser(options.getUser());
