@@ -71,9 +71,7 @@ public final class GatewayFeature implements Feature {
         caffeineGeneratedClasses(access);
         // When a connection fails, Flyway asks each of its SQL exception types, reflectively, whether it is theirs.
         for (Class<?> type : classesOf(access, "org.flywaydb.core.internal.exception.sqlExceptions.FlywaySqlServerUntrustedCertificateSqlException", "[A-Za-z]+")) {
-            RuntimeReflection.register(type);
-            RuntimeReflection.register(type.getDeclaredConstructors());
-            RuntimeReflection.register(type.getDeclaredMethods());
+            RuntimeReflection.register(constructible(type).getDeclaredMethods());
         }
         // Flyway reads its own version from this resource.
         RuntimeResourceAccess.addResource(access.findClassByName("org.flywaydb.core.Flyway").getModule(),
@@ -87,10 +85,7 @@ public final class GatewayFeature implements Feature {
      * they are small, and only those a cache uses are ever loaded.
      */
     static void caffeineGeneratedClasses(BeforeAnalysisAccess access) {
-        for (Class<?> type : classesOf(access, "com.github.benmanes.caffeine.cache.Caffeine", "[A-Z]+")) {
-            RuntimeReflection.register(type);
-            RuntimeReflection.register(type.getDeclaredConstructors());
-        }
+        classesOf(access, "com.github.benmanes.caffeine.cache.Caffeine", "[A-Z]+").forEach(GatewayFeature::constructible);
     }
 
     /**
@@ -128,8 +123,7 @@ public final class GatewayFeature implements Feature {
         if (type == null || !type.getName().startsWith("org.flywaydb.") || !seen.add(type)) {
             return;
         }
-        RuntimeReflection.register(type);
-        RuntimeReflection.register(type.getDeclaredConstructors());
+        constructible(type);
         RuntimeReflection.register(type.getDeclaredMethods());
         RuntimeReflection.register(type.getDeclaredFields());
         introspectable(type.getSuperclass(), seen);
@@ -172,6 +166,10 @@ public final class GatewayFeature implements Feature {
         if (type == null) {
             throw new IllegalStateException(name + " is not on the class path");
         }
+        return constructible(type);
+    }
+
+    static Class<?> constructible(Class<?> type) {
         RuntimeReflection.register(type);
         RuntimeReflection.register(type.getDeclaredConstructors());
         return type;
