@@ -90,7 +90,9 @@ public class ModelCatalog {
 
     private void install(Catalog loaded) {
         loaded.warnings().forEach(LOG::warn);
-        LOG.infof("Model catalog %s: %d model names, %d deployments", loaded.source(), loaded.groups().size(),
+        // %s, not %d: the first %d loads the locale's number symbols, 4 % of a native executable's start-up
+        // (docs/native.md); no request needs them.
+        LOG.infof("Model catalog %s: %s model names, %s deployments", loaded.source(), loaded.groups().size(),
                 loaded.groups().values().stream().mapToInt(List::size).sum());
         current = loaded;
         errors = List.of();

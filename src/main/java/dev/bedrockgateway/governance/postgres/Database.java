@@ -263,8 +263,11 @@ public class Database {
                     .using(vertx.getDelegate())
                     .build());
             state = "up";
-            LOG.infof("Database %s is up (%d migrations applied now)", t.describe(), result.migrationsExecuted);
-        } catch (RuntimeException e) {
+            LOG.infof("Database %s is up (%s migrations applied now)", t.describe(), result.migrationsExecuted);
+        } catch (Exception e) {
+            // Exception, not RuntimeException: Flyway rethrows some checked exceptions undeclared (a reflective
+            // lookup's NoSuchMethodException stopped a native executable's start once). Any of them is a database
+            // that cannot be migrated yet, never a reason to stop the gateway or its retries.
             String reason = reason(e);
             state = "down: " + reason;
             if (first) {
