@@ -91,7 +91,7 @@ public class ModelCatalog {
     private void install(Catalog loaded) {
         loaded.warnings().forEach(LOG::warn);
         // %s, not %d: the first %d loads the locale's number symbols, 4 % of a native executable's start-up
-        // (docs/native.md); no request needs them.
+        // (docs/native.md); left to the first log line that needs them (a 5xx's, ErrorMapper).
         LOG.infof("Model catalog %s: %s model names, %s deployments", loaded.source(), loaded.groups().size(),
                 loaded.groups().values().stream().mapToInt(List::size).sum());
         current = loaded;

@@ -1,5 +1,7 @@
 package dev.bedrockgateway.packaging;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +23,14 @@ final class Artifact {
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
 
     private Artifact() {
+    }
+
+    /**
+     * The native executable's bytes as text (ISO-8859-1, one char per byte), to search for the class names it holds:
+     * it keeps the name of every class in it, for reflection and stack traces.
+     */
+    static String executableText() throws IOException {
+        return new String(Files.readAllBytes(EXECUTABLE), StandardCharsets.ISO_8859_1);
     }
 
     /** The command that starts the packaged gateway with these {@code -D} options. */

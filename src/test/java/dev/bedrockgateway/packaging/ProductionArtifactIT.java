@@ -28,8 +28,7 @@ class ProductionArtifactIT {
     @Test
     void theDevSimulatorIsNotPartOfTheProductionBuild() throws IOException {
         if (Artifact.NATIVE) {
-            // The executable keeps the name of every class it holds (for reflection and stack traces).
-            String image = new String(Files.readAllBytes(Artifact.EXECUTABLE), StandardCharsets.ISO_8859_1);
+            String image = Artifact.executableText();
             assertTrue(image.contains("dev.bedrockgateway.api.openai.ChatCompletionsResource"), "the application classes were found");
             for (String simulator : List.of("dev.bedrockgateway.dev.", "BedrockSimulator", "DevBedrock")) {
                 assertFalse(image.contains(simulator), simulator + " is in " + Artifact.EXECUTABLE);
@@ -61,7 +60,7 @@ class ProductionArtifactIT {
     @Test
     void theEmbeddedStoresAreNotPartOfTheProductionBuild() throws IOException {
         if (Artifact.NATIVE) {
-            String image = new String(Files.readAllBytes(Artifact.EXECUTABLE), StandardCharsets.ISO_8859_1);
+            String image = Artifact.executableText();
             for (String embedded : List.of("io.zonky.", "redis.embedded.", "DevStores")) {
                 assertFalse(image.contains(embedded), embedded + " is in " + Artifact.EXECUTABLE);
             }
